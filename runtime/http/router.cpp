@@ -1,0 +1,207 @@
+#include "runtime/http/router.hpp"
+
+#include <atomic>
+#include <utility>
+
+namespace strato::http {
+
+namespace detail {
+
+struct reply_state {
+  responder::sink deliver;
+  service_flavor flavor = service_flavor::compute;
+  std::string request_id;
+  std::atomic<bool> sent{false};
+
+  ~reply_state() {
+    if (!sent.load(std::memory_order_acquire) && deliver) {
+      request req;
+      req.request_id = request_id;
+      deliver(make_error(flavor, 500,
+                         "The server has either erred or is incapable of "
+                         "performing the requested operation.",
+                         req));
+    }
+  }
+};
+
+} // namespace detail
+
+responder::responder(sink deliver, service_flavor flavor,
+                     std::string request_id)
+  : state_(std::make_shared<detail::reply_state>()) {
+  state_->deliver = std::move(deliver);
+  state_->flavor = flavor;
+  state_->request_id = std::move(request_id);
+}
+
+void responder::send(response r) const {
+  if (!state_ || state_->sent.exchange(true, std::memory_order_acq_rel)) {
+    return;
+  }
+  state_->deliver(std::move(r));
+}
+
+void responder::fail(int status, std::string message) const {
+  if (!state_) {
+    return;
+  }
+  request req;
+  req.request_id = state_->request_id;
+  send(make_error(state_->flavor, status, std::move(message), req));
+}
+
+void responder::fail(const status& error) const {
+  fail(http_status(error.code()), error.message());
+}
+
+service_flavor responder::flavor() const noexcept {
+  return state_ ? state_->flavor : service_flavor::compute;
+}
+
+service_flavor flavor_for_path(std::string_view path) noexcept {
+  auto starts = [&](std::string_view prefix) {
+    return path.substr(0, prefix.size()) == prefix
+           && (path.size() == prefix.size() || path[prefix.size()] == '/');
+  };
+  if (starts("/identity")) {
+    return service_flavor::identity;
+  }
+  if (starts("/image")) {
+    return service_flavor::image;
+  }
+  if (starts("/volume")) {
+    return service_flavor::volume;
+  }
+  if (starts("/network")) {
+    return service_flavor::network;
+  }
+  if (starts("/placement")) {
+    return service_flavor::placement;
+  }
+  return service_flavor::compute;
+}
+
+namespace {
+
+/// The non-empty segments of `path`; "/a//b/" has two.
+std::vector<std::string_view> split_segments(std::string_view path) {
+  std::vector<std::string_view> out;
+  size_t pos = 0;
+  while (pos < path.size()) {
+    auto next = path.find('/', pos);
+    if (next == std::string_view::npos) {
+      next = path.size();
+    }
+    if (next > pos) {
+      out.push_back(path.substr(pos, next - pos));
+    }
+    pos = next + 1;
+  }
+  return out;
+}
+
+bool is_capture(std::string_view segment) {
+  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+} // namespace
+
+struct router::node {
+  std::map<std::string, std::unique_ptr<node>, std::less<>> literals;
+  std::unique_ptr<node> capture;
+  std::string capture_name;
+  std::map<method, handler> handlers;
+  handler fallback;
+};
+
+router::router() : root_(std::make_unique<node>()) {
+}
+router::~router() = default;
+router::router(router&&) noexcept = default;
+router& router::operator=(router&&) noexcept = default;
+
+void router::add_fallback(std::string_view prefix, handler h) {
+  insert(prefix)->fallback = std::move(h);
+}
+
+void router::add(method m, std::string_view pattern, handler h) {
+  auto* current = insert(pattern);
+  if (current->handlers.insert_or_assign(m, std::move(h)).second) {
+    ++routes_;
+  }
+}
+
+router::node* router::insert(std::string_view pattern) {
+  auto* current = root_.get();
+  for (auto segment : split_segments(pattern)) {
+    if (is_capture(segment)) {
+      if (!current->capture) {
+        current->capture = std::make_unique<node>();
+        current->capture_name = std::string{segment.substr(1, segment.size() - 2)};
+      }
+      current = current->capture.get();
+      continue;
+    }
+    auto it = current->literals.find(segment);
+    if (it == current->literals.end()) {
+      it = current->literals
+             .emplace(std::string{segment}, std::make_unique<node>())
+             .first;
+    }
+    current = it->second.get();
+  }
+  return current;
+}
+
+void router::dispatch(request req, responder reply) const {
+  const node* current = root_.get();
+  const handler* fallback = nullptr;
+  param_list captures;
+  // Segments come from the raw target so that an escaped '/' inside a name
+  // stays inside its segment; captures are decoded one by one.
+  bool raw = !req.target.empty();
+  std::string_view path = raw ? std::string_view{req.target} : req.path;
+  path = path.substr(0, path.find('?'));
+  for (auto segment : split_segments(path)) {
+    if (current->fallback) {
+      fallback = &current->fallback;
+    }
+    if (auto it = current->literals.find(segment);
+        it != current->literals.end()) {
+      current = it->second.get();
+    } else if (current->capture) {
+      captures.add(current->capture_name,
+                   raw ? percent_decode(segment, false) : std::string{segment});
+      current = current->capture.get();
+    } else {
+      current = nullptr;
+      break;
+    }
+  }
+  const handler* chosen = nullptr;
+  if (current != nullptr) {
+    if (current->fallback) {
+      fallback = &current->fallback;
+    }
+    auto found = current->handlers.find(req.method);
+    if (found == current->handlers.end() && req.method == method::head) {
+      found = current->handlers.find(method::get);
+    }
+    if (found != current->handlers.end()) {
+      chosen = &found->second;
+    }
+  }
+  if (chosen != nullptr) {
+    req.path_params = std::move(captures);
+    (*chosen)(std::move(req), std::move(reply));
+  } else if (fallback != nullptr) {
+    (*fallback)(std::move(req), std::move(reply));
+  } else if (current != nullptr && !current->handlers.empty()) {
+    reply.fail(405, "The method is not allowed for this resource.");
+  } else {
+    reply.fail(404, "The resource could not be found.");
+  }
+}
+
+} // namespace strato::http

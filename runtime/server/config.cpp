@@ -1,0 +1,89 @@
+#include "runtime/server/config.hpp"
+
+#include <CLI/CLI.hpp>
+
+namespace strato::server {
+
+namespace {
+
+/// The node's settings are options of the main program, not of a
+/// subcommand, so that a config file holds them as top-level keys; fallthrough
+/// lets them follow the subcommand on the command line.
+void add_node_options(CLI::App& serve, node_config& config) {
+  serve.set_config("--config", "", "settings file (TOML or INI)");
+  serve.add_option("--data-dir", config.data_dir, "where events are stored")
+    ->envname("STRATO_DATA_DIR")
+    ->capture_default_str();
+  serve.add_option("--listen", config.listen, "API address, ADDRESS:PORT")
+    ->envname("STRATO_LISTEN")
+    ->capture_default_str();
+  serve.add_option("--public-url", config.public_url,
+                   "URL clients use to reach the API (default: from --listen)")
+    ->envname("STRATO_PUBLIC_URL");
+  serve.add_option("--log-level", config.log_level,
+                   "trace, debug, info, warn, error, critical or off")
+    ->envname("STRATO_LOG_LEVEL")
+    ->capture_default_str();
+  serve.add_option("--log-format", config.log_format, "text or json")
+    ->envname("STRATO_LOG_FORMAT")
+    ->check(CLI::IsMember({"text", "json"}))
+    ->capture_default_str();
+  serve.add_flag("--unsafe-no-fsync", config.unsafe_no_fsync,
+                 "do not fsync commits: acknowledged writes can be lost on a "
+                 "crash (benchmarks only)")
+    ->envname("STRATO_UNSAFE_NO_FSYNC");
+  serve.add_option("--snapshot-every", config.snapshot_every,
+                   "snapshot an entity every N events (0: never)")
+    ->envname("STRATO_SNAPSHOT_EVERY")
+    ->capture_default_str();
+  serve.add_option("--io-threads", config.io_threads, "HTTP I/O threads")
+    ->envname("STRATO_IO_THREADS")
+    ->check(CLI::Range(1, 64))
+    ->capture_default_str();
+  serve.add_option("--actor-threads", config.actor_threads,
+                   "actor scheduler threads (0: one per core)")
+    ->envname("STRATO_ACTOR_THREADS")
+    ->capture_default_str();
+  serve.add_option("--blocking-threads", config.blocking_threads,
+                   "threads for blocking disk and driver calls")
+    ->envname("STRATO_BLOCKING_THREADS")
+    ->check(CLI::Range(1, 256))
+    ->capture_default_str();
+  serve.add_option("--max-body-bytes", config.max_body_bytes,
+                   "largest request body accepted (413 above)")
+    ->envname("STRATO_MAX_BODY_BYTES")
+    ->capture_default_str();
+  serve.add_option("--tls-cert", config.tls_certificate_file,
+                   "PEM certificate chain; enables TLS with --tls-key")
+    ->envname("STRATO_TLS_CERT");
+  serve.add_option("--tls-key", config.tls_private_key_file,
+                   "PEM private key")
+    ->envname("STRATO_TLS_KEY");
+  serve.add_option("--admin-password", config.admin_password,
+                   "password of the bootstrap admin (generated if unset)")
+    ->envname("STRATO_ADMIN_PASSWORD");
+}
+
+} // namespace
+
+command_line parse_command_line(int argc, char** argv) {
+  CLI::App app{"strato: an OpenStack-compatible cloud control plane"};
+  app.require_subcommand(1);
+  app.fallthrough();
+  command_line out;
+  add_node_options(app, out.config);
+  auto* serve = app.add_subcommand(
+    "serve", "run an all-in-one node: every service on one address");
+  serve->footer("Settings are the options of 'strato --help'; they may "
+                "follow 'serve'.");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    out.exit_code = app.exit(e);
+    return out;
+  }
+  out.run = serve->parsed();
+  return out;
+}
+
+} // namespace strato::server

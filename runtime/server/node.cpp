@@ -1,0 +1,149 @@
+#include "runtime/server/node.hpp"
+
+#include <caf/all.hpp>
+
+#include <atomic>
+
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "runtime/actor/caf_error.hpp"
+#include "runtime/core/blocking_pool.hpp"
+#include "runtime/http/server.hpp"
+#include "runtime/store/rocksdb_event_store.hpp"
+#include "runtime/server/services.hpp"
+
+namespace strato::server {
+
+namespace {
+
+struct node_system_config : caf::actor_system_config {
+  explicit node_system_config(const node_config& config) {
+    actor::register_error_category(*this);
+    if (config.actor_threads > 0) {
+      set("scheduler.max-threads", config.actor_threads);
+    }
+    set("logger.verbosity", caf::atom("quiet"));
+  }
+};
+
+class all_in_one_node final : public node {
+public:
+  explicit all_in_one_node(node_config config) : config_(std::move(config)) {
+  }
+
+  ~all_in_one_node() override {
+    stop();
+  }
+
+  status open() {
+    auto lock = claim_data_dir(config_.data_dir);
+    if (!lock) {
+      return lock.error();
+    }
+    data_dir_lock_ = *lock;
+    auto opened = store::open_rocksdb_event_store(
+      {.path = config_.data_dir + "/events", .sync = !config_.unsafe_no_fsync});
+    if (!opened) {
+      return {opened.error().code(), "cannot open the event store in "
+                                       + config_.data_dir + ": "
+                                       + opened.error().message()};
+    }
+    store_ = std::move(*opened);
+    if (config_.unsafe_no_fsync) {
+      spdlog::warn("fsync is off: acknowledged writes can be lost on a crash");
+    }
+    pool_ = std::make_unique<blocking_pool>("blocking",
+                                            config_.blocking_threads);
+    system_config_ = std::make_unique<node_system_config>(config_);
+    system_ = std::make_unique<caf::actor_system>(*system_config_);
+    auto listen = http::parse_listen_address(config_.listen);
+    if (!listen) {
+      return listen.error();
+    }
+    http::server_config http_config;
+    http_config.address = listen->first;
+    http_config.port = listen->second;
+    http_config.io_threads = config_.io_threads;
+    http_config.body_limit = config_.max_body_bytes;
+    http_config.tls_certificate_file = config_.tls_certificate_file;
+    http_config.tls_private_key_file = config_.tls_private_key_file;
+    // The routes need the public URL, which needs the bound port: until they
+    // are published, requests get a 503. Once published the router is only
+    // read, so I/O threads share it without locks.
+    auto started = http::server::start(
+      http_config, [this](http::request req, http::responder reply) {
+        if (auto* routes = routes_.load(std::memory_order_acquire)) {
+          routes->dispatch(std::move(req), std::move(reply));
+        } else {
+          reply.fail(503, "The node is starting.");
+        }
+      });
+    if (!started) {
+      return started.error();
+    }
+    http_ = std::move(*started);
+    public_url_ = config_.public_url;
+    if (public_url_.empty()) {
+      auto scheme = config_.tls_certificate_file.empty() ? "http" : "https";
+      auto host = listen->first.find(':') != std::string::npos
+                    ? "[" + listen->first + "]"
+                    : listen->first;
+      public_url_ = fmt::format("{}://{}:{}", scheme, host, http_->port());
+    }
+    router_ = std::make_unique<http::router>();
+    install_services(*router_, service_context{*system_, *store_, *pool_,
+                                               config_, public_url_});
+    routes_.store(router_.get(), std::memory_order_release);
+    return {};
+  }
+
+  [[nodiscard]] uint16_t port() const noexcept override {
+    return http_ ? http_->port() : 0;
+  }
+
+  [[nodiscard]] std::string public_url() const override {
+    return public_url_;
+  }
+
+  void stop() override {
+    if (http_) {
+      http_->stop();
+      http_.reset();
+    }
+    system_.reset(); // Waits for every actor to finish.
+    system_config_.reset();
+    pool_.reset();
+    store_.reset();
+    if (data_dir_lock_ >= 0) {
+      ::close(data_dir_lock_);
+      data_dir_lock_ = -1;
+    }
+  }
+
+private:
+  node_config config_;
+  int data_dir_lock_ = -1;
+  std::unique_ptr<store::event_store> store_;
+  std::unique_ptr<blocking_pool> pool_;
+  std::unique_ptr<caf::actor_system_config> system_config_;
+  std::unique_ptr<caf::actor_system> system_;
+  std::unique_ptr<http::router> router_;
+  std::atomic<const http::router*> routes_{nullptr};
+  std::unique_ptr<http::server> http_;
+  std::string public_url_;
+};
+
+} // namespace
+
+result<std::unique_ptr<node>> node::start(const node_config& config) {
+  auto instance = std::make_unique<all_in_one_node>(config);
+  if (auto st = instance->open(); !st.ok()) {
+    return st;
+  }
+  return std::unique_ptr<node>{std::move(instance)};
+}
+
+} // namespace strato::server

@@ -1,0 +1,38 @@
+#pragma once
+
+/// An all-in-one Strato node: the event store, the blocking pool, the actor
+/// system, every service's actors and routes, and the HTTP front on one
+/// address. `start` either brings all of it up or fails with a message that
+/// names what was unusable (the data directory, the port), leaving nothing
+/// running.
+
+#include <memory>
+#include <string>
+
+#include "runtime/core/error.hpp"
+#include "runtime/server/config.hpp"
+
+namespace strato::server {
+
+class node {
+public:
+  [[nodiscard]] static result<std::unique_ptr<node>>
+  start(const node_config& config);
+
+  virtual ~node() = default;
+
+  /// The port the API listens on (the chosen one when configured as 0).
+  [[nodiscard]] virtual uint16_t port() const noexcept = 0;
+
+  /// The base URL of the API, e.g. "http://127.0.0.1:8080".
+  [[nodiscard]] virtual std::string public_url() const = 0;
+
+  /// Stops the HTTP front first, then the actors, then the store.
+  virtual void stop() = 0;
+};
+
+/// Creates `dir` if needed and checks that it is a writable directory that
+/// no other node holds; the returned descriptor keeps the lock while open.
+[[nodiscard]] result<int> claim_data_dir(const std::string& dir);
+
+} // namespace strato::server
