@@ -55,7 +55,7 @@ struct node {
     actor::region_options opts;
     opts.kind = "counter";
     opts.spawn = actor::make_spawner<testing::counter>(
-      {store.get(), pool.get(), snapshot_every}, testing::counter_behavior);
+      {store.get(), pool.get(), snapshot_every, nullptr}, testing::counter_behavior);
     region = actor::spawn_region(*sys, std::move(opts));
   }
 

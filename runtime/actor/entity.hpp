@@ -22,12 +22,14 @@
 ///   std::string snapshot_state() const;         // serialized state
 ///   status restore(std::string_view state);     // inverse of snapshot_state
 ///   bool passivation_allowed() const;           // optional; default true
+///   void attach(const entity_env&);             // optional; before loading
 /// The actor's command handlers come from a `behavior_factory`.
 
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -45,6 +47,9 @@ struct entity_env {
   blocking_pool* pool = nullptr;
   /// Take a snapshot every this many events (0: never).
   uint64_t snapshot_every = 0;
+  /// Shared by the entities of one kind and their readers, e.g. a read view
+  /// an aggregate publishes into; handed to `Aggregate::attach` if it has one.
+  std::shared_ptr<void> extension;
 };
 
 template <class Aggregate>
@@ -217,6 +222,9 @@ caf::behavior entity_main(entity_actor<Aggregate>* self, std::string id,
   auto& st = self->state;
   st.stream = std::string{Aggregate::kind} + "/" + id;
   st.env = env;
+  if constexpr (requires { st.model.attach(env); }) {
+    st.model.attach(env);
+  }
   self->set_default_handler(caf::skip);
   self->set_exception_handler(log_exception);
   env.pool->post([hdl = caf::actor_cast<caf::actor>(self), store = env.store,

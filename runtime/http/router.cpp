@@ -1,6 +1,7 @@
 #include "runtime/http/router.hpp"
 
 #include <atomic>
+#include <optional>
 #include <utility>
 
 namespace strato::http {
@@ -107,12 +108,18 @@ bool is_capture(std::string_view segment) {
 
 } // namespace
 
+/// A handler with the capture names of its own pattern: patterns that share
+/// a trie node may name their captures differently.
+struct router::route {
+  handler run;
+  std::vector<std::string> capture_names;
+};
+
 struct router::node {
   std::map<std::string, std::unique_ptr<node>, std::less<>> literals;
   std::unique_ptr<node> capture;
-  std::string capture_name;
-  std::map<method, handler> handlers;
-  handler fallback;
+  std::map<method, route> handlers;
+  std::optional<route> fallback;
 };
 
 router::router() : root_(std::make_unique<node>()) {
@@ -122,14 +129,25 @@ router::router(router&&) noexcept = default;
 router& router::operator=(router&&) noexcept = default;
 
 void router::add_fallback(std::string_view prefix, handler h) {
-  insert(prefix)->fallback = std::move(h);
+  insert(prefix)->fallback = route{std::move(h), capture_names(prefix)};
 }
 
 void router::add(method m, std::string_view pattern, handler h) {
   auto* current = insert(pattern);
-  if (current->handlers.insert_or_assign(m, std::move(h)).second) {
+  route r{std::move(h), capture_names(pattern)};
+  if (current->handlers.insert_or_assign(m, std::move(r)).second) {
     ++routes_;
   }
+}
+
+std::vector<std::string> router::capture_names(std::string_view pattern) {
+  std::vector<std::string> out;
+  for (auto segment : split_segments(pattern)) {
+    if (is_capture(segment)) {
+      out.emplace_back(segment.substr(1, segment.size() - 2));
+    }
+  }
+  return out;
 }
 
 router::node* router::insert(std::string_view pattern) {
@@ -138,7 +156,6 @@ router::node* router::insert(std::string_view pattern) {
     if (is_capture(segment)) {
       if (!current->capture) {
         current->capture = std::make_unique<node>();
-        current->capture_name = std::string{segment.substr(1, segment.size() - 2)};
       }
       current = current->capture.get();
       continue;
@@ -156,8 +173,9 @@ router::node* router::insert(std::string_view pattern) {
 
 void router::dispatch(request req, responder reply) const {
   const node* current = root_.get();
-  const handler* fallback = nullptr;
-  param_list captures;
+  const route* fallback = nullptr;
+  size_t fallback_captures = 0;
+  std::vector<std::string> captured;
   // Segments come from the raw target so that an escaped '/' inside a name
   // stays inside its segment; captures are decoded one by one.
   bool raw = !req.target.empty();
@@ -165,24 +183,26 @@ void router::dispatch(request req, responder reply) const {
   path = path.substr(0, path.find('?'));
   for (auto segment : split_segments(path)) {
     if (current->fallback) {
-      fallback = &current->fallback;
+      fallback = &*current->fallback;
+      fallback_captures = captured.size();
     }
     if (auto it = current->literals.find(segment);
         it != current->literals.end()) {
       current = it->second.get();
     } else if (current->capture) {
-      captures.add(current->capture_name,
-                   raw ? percent_decode(segment, false) : std::string{segment});
+      captured.push_back(raw ? percent_decode(segment, false)
+                             : std::string{segment});
       current = current->capture.get();
     } else {
       current = nullptr;
       break;
     }
   }
-  const handler* chosen = nullptr;
+  const route* chosen = nullptr;
   if (current != nullptr) {
     if (current->fallback) {
-      fallback = &current->fallback;
+      fallback = &*current->fallback;
+      fallback_captures = captured.size();
     }
     auto found = current->handlers.find(req.method);
     if (found == current->handlers.end() && req.method == method::head) {
@@ -192,11 +212,16 @@ void router::dispatch(request req, responder reply) const {
       chosen = &found->second;
     }
   }
+  if (chosen == nullptr && fallback != nullptr) {
+    chosen = fallback;
+    captured.resize(fallback_captures);
+  }
   if (chosen != nullptr) {
-    req.path_params = std::move(captures);
-    (*chosen)(std::move(req), std::move(reply));
-  } else if (fallback != nullptr) {
-    (*fallback)(std::move(req), std::move(reply));
+    for (size_t i = 0; i < chosen->capture_names.size() && i < captured.size();
+         ++i) {
+      req.path_params.add(chosen->capture_names[i], std::move(captured[i]));
+    }
+    chosen->run(std::move(req), std::move(reply));
   } else if (current != nullptr && !current->handlers.empty()) {
     reply.fail(405, "The method is not allowed for this resource.");
   } else {

@@ -78,7 +78,9 @@ public:
 
 private:
   struct node;
+  struct route;
   node* insert(std::string_view pattern);
+  static std::vector<std::string> capture_names(std::string_view pattern);
   std::unique_ptr<node> root_;
   size_t routes_ = 0;
 };

@@ -3,12 +3,14 @@
 #include <caf/all.hpp>
 
 #include <atomic>
+#include <cstdio>
 
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "actors/identity/service/identity_service.hpp"
 #include "runtime/actor/caf_error.hpp"
 #include "runtime/core/blocking_pool.hpp"
 #include "runtime/http/server.hpp"
@@ -93,7 +95,24 @@ public:
                     : listen->first;
       public_url_ = fmt::format("{}://{}:{}", scheme, host, http_->port());
     }
+    identity::identity_config identity_config;
+    identity_config.data_dir = config_.data_dir;
+    identity_config.public_url = public_url_;
+    identity_config.admin_password = config_.admin_password;
+    identity_config.snapshot_every = config_.snapshot_every;
+    identity_ = std::make_unique<identity::identity_service>(
+      *system_, *store_, *pool_, std::move(identity_config));
+    if (auto st = identity_->start(); !st.ok()) {
+      return st;
+    }
+    if (!identity_->bootstrap_password().empty()) {
+      std::printf("strato: admin credentials are in %s/clouds.yaml; try\n"
+                  "  OS_CLIENT_CONFIG_FILE=%s/clouds.yaml openstack --os-cloud "
+                  "strato token issue\n",
+                  config_.data_dir.c_str(), config_.data_dir.c_str());
+    }
     router_ = std::make_unique<http::router>();
+    identity_->install(*router_);
     install_services(*router_, service_context{*system_, *store_, *pool_,
                                                config_, public_url_});
     routes_.store(router_.get(), std::memory_order_release);
@@ -113,6 +132,7 @@ public:
       http_->stop();
       http_.reset();
     }
+    identity_.reset();
     system_.reset(); // Waits for every actor to finish.
     system_config_.reset();
     pool_.reset();
@@ -130,6 +150,7 @@ private:
   std::unique_ptr<blocking_pool> pool_;
   std::unique_ptr<caf::actor_system_config> system_config_;
   std::unique_ptr<caf::actor_system> system_;
+  std::unique_ptr<identity::identity_service> identity_;
   std::unique_ptr<http::router> router_;
   std::atomic<const http::router*> routes_{nullptr};
   std::unique_ptr<http::server> http_;

@@ -44,7 +44,7 @@ void region_fixture::start(uint64_t snapshot_every) {
   auto options = tweaks_;
   options.kind = "counter";
   options.spawn = actor::make_spawner<counter>(
-    {store_.get(), pool_.get(), snapshot_every}, counter_behavior);
+    {store_.get(), pool_.get(), snapshot_every, nullptr}, counter_behavior);
   region_ = actor::spawn_region(*system_, std::move(options));
 }
 
