@@ -14,6 +14,7 @@
 #include <boost/beast/ssl.hpp>
 #include <spdlog/spdlog.h>
 
+#include "runtime/http/parse.hpp"
 #include "runtime/http/request_id.hpp"
 
 namespace strato::http {
@@ -32,50 +33,6 @@ struct shared_context {
   std::chrono::seconds idle_timeout{0};
   std::atomic<uint64_t> served{0};
 };
-
-method from_beast(bhttp::verb verb) {
-  switch (verb) {
-    case bhttp::verb::get:
-      return method::get;
-    case bhttp::verb::head:
-      return method::head;
-    case bhttp::verb::post:
-      return method::post;
-    case bhttp::verb::put:
-      return method::put;
-    case bhttp::verb::patch:
-      return method::patch;
-    case bhttp::verb::delete_:
-      return method::delete_;
-    case bhttp::verb::options:
-      return method::options;
-    default:
-      return method::unknown;
-  }
-}
-
-request to_request(bhttp::request<bhttp::string_body>&& in,
-                   std::string remote_address) {
-  request out;
-  out.method = from_beast(in.method());
-  auto target = in.target();
-  out.target.assign(target.data(), target.size());
-  std::string_view view{out.target};
-  auto query_start = view.find('?');
-  out.path = percent_decode(view.substr(0, query_start), false);
-  if (query_start != std::string_view::npos) {
-    parse_query(view.substr(query_start + 1), out.query_params);
-  }
-  for (const auto& field : in) {
-    auto name = field.name_string();
-    auto value = field.value();
-    out.headers.add({name.data(), name.size()}, {value.data(), value.size()});
-  }
-  out.body = std::move(in.body());
-  out.request_id = make_request_id();
-  out.remote_address = std::move(remote_address);
-  return out;
-}
 
 template <class Stream>
 class session : public std::enable_shared_from_this<session<Stream>> {
@@ -115,7 +72,7 @@ private:
   void read_next() {
     parser_.emplace();
     parser_->body_limit(context_->body_limit);
-    parser_->header_limit(64 * 1024);
+    parser_->header_limit(header_limit);
     beast::get_lowest_layer(stream_).expires_after(context_->idle_timeout);
     bhttp::async_read(
       stream_, buffer_, *parser_,

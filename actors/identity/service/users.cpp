@@ -64,14 +64,29 @@ void identity_service::impl::hash_then(
     next({});
     return;
   }
-  pool.post([this, reply, password = std::move(password),
-             next = std::move(next)] {
-    auto hash = hash_password(password, config.password_iterations);
-    if (!hash) {
-      reply.fail(hash.error());
-      return;
-    }
-    next(std::move(*hash));
+  // The hash runs on the blocking pool; the continuation runs in an actor
+  // that the pool messages, so that spawning and asking stay on CAF's
+  // threads (spawning from pool threads kept CAF from shutting down).
+  sys.spawn([this, reply, password = std::move(password),
+             next = std::move(next)](caf::event_based_actor* self) mutable
+            -> caf::behavior {
+    pool.post([hdl = caf::actor_cast<caf::actor>(self),
+               password = std::move(password),
+               iterations = config.password_iterations] {
+      auto hash = hash_password(password, iterations);
+      caf::anon_send(hdl, hash.ok(),
+                     hash.ok() ? std::move(*hash) : hash.error().message());
+    });
+    return {
+      [self, reply, next = std::move(next)](bool ok, std::string& value) {
+        if (ok) {
+          next(std::move(value));
+        } else {
+          reply.fail(status{errc::unavailable, value});
+        }
+        self->quit();
+      },
+    };
   });
 }
 
