@@ -34,5 +34,6 @@ private:
 int run_eventstore(const bench_options& opts, reporter& out);
 int run_entities(const bench_options& opts, reporter& out);
 int run_tokens(const bench_options& opts, reporter& out);
+int run_http(const bench_options& opts, reporter& out);
 
 } // namespace strato::bench

@@ -46,6 +46,8 @@ int main(int argc, char** argv) {
     "entities", "entity activation, replay and command round trips");
   auto* tokens = app.add_subcommand(
     "tokens", "identity token issue and validation, password hashing");
+  auto* http = app.add_subcommand(
+    "http", "authenticated API requests/s through the HTTP front");
   auto* all = app.add_subcommand("all", "every benchmark");
   CLI11_PARSE(app, argc, argv);
   opts.seconds_per_case = std::chrono::milliseconds{ms};
@@ -59,6 +61,9 @@ int main(int argc, char** argv) {
   }
   if (*tokens || *all) {
     rc |= run_tokens(opts, out);
+  }
+  if (*http || *all) {
+    rc |= run_http(opts, out);
   }
   return rc;
 }

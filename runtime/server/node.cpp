@@ -106,15 +106,17 @@ public:
       return st;
     }
     if (!identity_->bootstrap_password().empty()) {
-      std::printf("strato: admin credentials are in %s/clouds.yaml; try\n"
-                  "  OS_CLIENT_CONFIG_FILE=%s/clouds.yaml openstack --os-cloud "
-                  "strato token issue\n",
-                  config_.data_dir.c_str(), config_.data_dir.c_str());
+      clouds_yaml_ = config_.data_dir + "/clouds.yaml";
     }
     router_ = std::make_unique<http::router>();
     identity_->install(*router_);
+    auto authenticate = [identity = identity_.get()](const http::request& req) {
+      auto ctx = identity->authenticate(req);
+      return ctx ? status{} : ctx.error();
+    };
     install_services(*router_, service_context{*system_, *store_, *pool_,
-                                               config_, public_url_});
+                                               config_, public_url_,
+                                               authenticate});
     routes_.store(router_.get(), std::memory_order_release);
     return {};
   }
@@ -125,6 +127,10 @@ public:
 
   [[nodiscard]] std::string public_url() const override {
     return public_url_;
+  }
+
+  [[nodiscard]] std::string clouds_yaml() const override {
+    return clouds_yaml_;
   }
 
   void stop() override {
@@ -155,6 +161,7 @@ private:
   std::atomic<const http::router*> routes_{nullptr};
   std::unique_ptr<http::server> http_;
   std::string public_url_;
+  std::string clouds_yaml_;
 };
 
 } // namespace

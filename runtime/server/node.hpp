@@ -27,6 +27,10 @@ public:
   /// The base URL of the API, e.g. "http://127.0.0.1:8080".
   [[nodiscard]] virtual std::string public_url() const = 0;
 
+  /// The clouds.yaml this start wrote with the admin's credentials; empty
+  /// when the admin password was neither generated nor given this time.
+  [[nodiscard]] virtual std::string clouds_yaml() const = 0;
+
   /// Stops the HTTP front first, then the actors, then the store.
   virtual void stop() = 0;
 };

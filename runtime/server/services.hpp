@@ -6,6 +6,7 @@
 
 #include <caf/fwd.hpp>
 
+#include <functional>
 #include <string>
 
 #include "runtime/http/router.hpp"
@@ -20,12 +21,17 @@ class event_store;
 
 namespace strato::server {
 
+/// Checks a request's token; services that are not built still refuse
+/// unauthenticated requests with 401 before saying 501.
+using authenticator = std::function<status(const http::request&)>;
+
 struct service_context {
   caf::actor_system& system;
   store::event_store& store;
   blocking_pool& pool;
   const node_config& config;
   std::string public_url;
+  authenticator authenticate;
 };
 
 void install_services(http::router& routes, const service_context& context);

@@ -48,10 +48,13 @@ TEST_CASE("serve answers on its port and stops cleanly on SIGTERM") {
   auto health = client.request("GET", "/healthcheck");
   CHECK(health.status == 200);
   CHECK(health.body == "OK");
-  auto unbuilt = client.request("GET", "/volume/v3/volumes");
-  CHECK(unbuilt.status == 501);
-  CHECK(nlohmann::json::parse(unbuilt.body)["notImplemented"]["code"] == 501);
-  CHECK(unbuilt.header("x-openstack-request-id").rfind("req-", 0) == 0);
+  auto anonymous = client.request("GET", "/volume/v3/volumes");
+  CHECK(anonymous.status == 401);
+  CHECK(nlohmann::json::parse(anonymous.body)["error"]["code"] == 401);
+  CHECK(anonymous.header("x-openstack-request-id").rfind("req-", 0) == 0);
+  auto versions = client.request("GET", "/compute/v2.1");
+  CHECK(versions.status == 200);
+  CHECK(nlohmann::json::parse(versions.body)["version"]["version"] == "2.93");
   node.signal(SIGTERM);
   CHECK(node.wait(30s) == 0);
 }
