@@ -23,6 +23,8 @@ struct bench_config : caf::actor_system_config {
   bench_config() {
     actor::register_error_category(*this);
     set("scheduler.max-threads", 2);
+    // Work sharing beats stealing on two cores (see the node's config).
+    set("scheduler.policy", caf::atom("sharing"));
     set("logger.verbosity", caf::atom("quiet"));
   }
 };

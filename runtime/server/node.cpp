@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cstdio>
+#include <thread>
 
 #include <unistd.h>
 
@@ -26,6 +27,14 @@ struct node_system_config : caf::actor_system_config {
     actor::register_error_category(*this);
     if (config.actor_threads > 0) {
       set("scheduler.max-threads", config.actor_threads);
+    }
+    // With two cores, CAF's work stealing spends its time polling idle
+    // queues; one shared queue gives lower tail latency there.
+    auto threads = config.actor_threads > 0
+                     ? config.actor_threads
+                     : size_t{std::thread::hardware_concurrency()};
+    if (threads <= 2) {
+      set("scheduler.policy", caf::atom("sharing"));
     }
     set("logger.verbosity", caf::atom("quiet"));
   }
