@@ -14,14 +14,15 @@ import urllib.request
 
 
 class StratoCloud:
-    def __init__(self, binary):
+    def __init__(self, binary, extra_args=()):
         self.binary = binary
         self.dir = tempfile.mkdtemp(prefix="strato-e2e-")
         self.data_dir = os.path.join(self.dir, "data")
         self.log = open(os.path.join(self.dir, "serve.log"), "w+")
         self.proc = subprocess.Popen(
             [binary, "serve", "--data-dir", self.data_dir,
-             "--listen", "127.0.0.1:0", "--log-level", "warn"],
+             "--listen", "127.0.0.1:0", "--log-level", "warn",
+             *extra_args],
             stdout=self.log, stderr=subprocess.STDOUT)
         self.url = self._wait_for_url()
         self.clouds_yaml = os.path.join(self.data_dir, "clouds.yaml")
@@ -30,7 +31,7 @@ class StratoCloud:
         deadline = time.time() + 60
         while time.time() < deadline:
             self.log.seek(0)
-            match = re.search(r"listening on (http://127\.0\.0\.1:\d+)",
+            match = re.search(r"listening on (https?://127\.0\.0\.1:\d+)",
                               self.log.read())
             if match:
                 return match.group(1)
