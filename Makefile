@@ -16,6 +16,8 @@ export CCACHE_DIR ?= $(HOME)/.ccache
 
 .PHONY: all deps build build-asan run test test-unit test-asan bench clean
 
+include tests/fuzz/fuzz.mk
+
 all: build
 
 # Installs only what is missing; a no-op (one dpkg-query) when all is there.
@@ -49,9 +51,10 @@ test: build build-asan
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(CTEST_JOBS)
 	cd $(ASAN_DIR) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(CTEST_JOBS) -L unit
+	$(MAKE) --no-print-directory fuzz
 
 bench: build
 	$(BUILD_DIR)/bin/strato-bench all
 
 clean:
-	rm -rf $(BUILD_DIR) $(ASAN_DIR)
+	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(FUZZ_DIR)

@@ -35,5 +35,6 @@ int run_eventstore(const bench_options& opts, reporter& out);
 int run_entities(const bench_options& opts, reporter& out);
 int run_tokens(const bench_options& opts, reporter& out);
 int run_http(const bench_options& opts, reporter& out);
+int run_scheduler(const bench_options& opts, reporter& out);
 
 } // namespace strato::bench

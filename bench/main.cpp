@@ -48,6 +48,8 @@ int main(int argc, char** argv) {
     "tokens", "identity token issue and validation, password hashing");
   auto* http = app.add_subcommand(
     "http", "authenticated API requests/s through the HTTP front");
+  auto* scheduler = app.add_subcommand(
+    "scheduler", "placement decisions/s on fake clouds of 1k-100k hosts");
   auto* all = app.add_subcommand("all", "every benchmark");
   CLI11_PARSE(app, argc, argv);
   opts.seconds_per_case = std::chrono::milliseconds{ms};
@@ -64,6 +66,9 @@ int main(int argc, char** argv) {
   }
   if (*http || *all) {
     rc |= run_http(opts, out);
+  }
+  if (*scheduler || *all) {
+    rc |= run_scheduler(opts, out);
   }
   return rc;
 }
