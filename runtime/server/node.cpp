@@ -16,6 +16,7 @@
 #include "runtime/core/blocking_pool.hpp"
 #include "runtime/http/server.hpp"
 #include "runtime/store/rocksdb_event_store.hpp"
+#include "runtime/server/modules.hpp"
 #include "runtime/server/services.hpp"
 
 namespace strato::server {
@@ -119,6 +120,18 @@ public:
     }
     router_ = std::make_unique<http::router>();
     identity_->install(*router_);
+    service::service_context context{*system_,   *store_,     *pool_,
+                                     config_,    public_url_, *identity_,
+                                     directory_};
+    modules_ = make_service_modules(config_);
+    for (size_t i = 0; i < modules_.size(); ++i) {
+      if (auto st = modules_[i]->start(context); !st.ok()) {
+        modules_.resize(i + 1); // Stop only what may have started.
+        return {st.code(), std::string{modules_[i]->name()}
+                             + " did not start: " + st.message()};
+      }
+      modules_[i]->install(*router_);
+    }
     auto authenticate = [identity = identity_.get()](const http::request& req) {
       auto ctx = identity->authenticate(req);
       return ctx ? status{} : ctx.error();
@@ -147,6 +160,10 @@ public:
       http_->stop();
       http_.reset();
     }
+    for (auto it = modules_.rbegin(); it != modules_.rend(); ++it) {
+      (*it)->stop();
+    }
+    modules_.clear();
     identity_.reset();
     system_.reset(); // Waits for every actor to finish.
     system_config_.reset();
@@ -166,6 +183,8 @@ private:
   std::unique_ptr<caf::actor_system_config> system_config_;
   std::unique_ptr<caf::actor_system> system_;
   std::unique_ptr<identity::identity_service> identity_;
+  service::actor_directory directory_;
+  service::service_modules modules_;
   std::unique_ptr<http::router> router_;
   std::atomic<const http::router*> routes_{nullptr};
   std::unique_ptr<http::server> http_;

@@ -1,0 +1,13 @@
+#include "runtime/server/modules.hpp"
+
+// One include and one line per service module; the order is the start order
+// (a module sees the actors of the modules before it).
+
+namespace strato::server {
+
+service::service_modules make_service_modules(const node_config& /*config*/) {
+  service::service_modules modules;
+  return modules;
+}
+
+} // namespace strato::server
