@@ -2,6 +2,8 @@
 
 #include <atomic>
 #include <optional>
+#include <thread>
+#include <vector>
 
 #include "actors/tenant/tenant_entity.hpp"
 #include "runtime/actor/shard_region.hpp"
@@ -69,6 +71,9 @@ public:
   }
   const caf::actor& region() const {
     return region_;
+  }
+  caf::actor_system& system() {
+    return *system_;
   }
 
 private:
@@ -148,17 +153,23 @@ TEST_CASE("a reservation over a limit is refused with Nova's message and writes 
 TEST_CASE("concurrent reservations never exceed the limit") {
   tenant_node node;
   constexpr int requests = 40;
-  int granted = 0;
-  int refused = 0;
+  std::atomic<int> granted = 0;
+  std::atomic<int> refused = 0;
+  // One blocking actor per thread: all 40 requests are in flight at once.
+  std::vector<std::thread> clients;
   for (int i = 0; i < requests; ++i) {
-    node.self()->request(node.region(), 10s, std::string{"p1"},
-                         caf::make_message(quota_reserve_atom::value,
-                                           quota_amounts{{"instances", 1}},
-                                           std::string{"r"}, int64_t{60000}));
+    clients.emplace_back([&] {
+      caf::scoped_actor client{node.system()};
+      client->request(node.region(), 10s, std::string{"p1"},
+                      caf::make_message(quota_reserve_atom::value,
+                                        quota_amounts{{"instances", 1}},
+                                        std::string{"r"}, int64_t{60000}))
+        .receive([&](std::string&) { ++granted; },
+                 [&](caf::error&) { ++refused; });
+    });
   }
-  for (int i = 0; i < requests; ++i) {
-    node.self()->receive([&](std::string&) { ++granted; },
-                         [&](caf::error&) { ++refused; });
+  for (auto& client : clients) {
+    client.join();
   }
   CHECK(granted == 10);
   CHECK(refused == 30);
