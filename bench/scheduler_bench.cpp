@@ -393,18 +393,26 @@ int run_scheduler(const bench_options& opts, reporter& out) {
     concurrency = {1, 16};
     length = std::min(length, std::chrono::milliseconds{200});
   }
+  std::vector<measurement> all;
   for (auto hosts : sizes) {
     fake_cloud cloud{hosts};
     for (auto churn : {false, true}) {
       for (auto groups : {false, true}) {
         for (auto c : concurrency) {
           load l{cloud, {hosts, c, groups, churn}, length};
-          out.add(l.run());
+          all.push_back(l.run());
+          out.add(all.back());
         }
       }
     }
   }
-  return 0;
+  auto actor_opts = opts;
+  actor_opts.seconds_per_case = length;
+  auto rc = run_scheduler_actors(actor_opts, out);
+  if (!opts.plot.empty()) {
+    rc |= plot_scheduler(all, opts.plot);
+  }
+  return rc;
 }
 
 } // namespace strato::bench

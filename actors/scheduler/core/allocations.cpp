@@ -57,8 +57,10 @@ status placement_state::resolve(const consumer_allocation& ca, generation_check 
         return {errc::conflict, "resource provider " + pa.provider
                                   + " has no inventory of " + ra.resource_class};
       }
+      // Placement answers 409 (InvalidAllocationConstraintsViolated is an
+      // InvalidInventory), not 400.
       if (!respects_units(inv->inv, ra.amount)) {
-        return {errc::invalid_argument,
+        return {errc::conflict,
                 "allocation of " + std::to_string(ra.amount) + " " + ra.resource_class
                   + " on " + pa.provider + " violates min_unit, max_unit or step_size"};
       }

@@ -132,9 +132,9 @@ TEST_CASE("claims respect min_unit, max_unit and step_size") {
     return c.state.apply(claim_of(alloc("vm-" + std::to_string(mb), "h1",
                                         {{"MEMORY_MB", mb}})));
   };
-  CHECK(try_claim(256).code() == errc::invalid_argument);
-  CHECK(try_claim(4352).code() == errc::invalid_argument);
-  CHECK(try_claim(1000).code() == errc::invalid_argument);
+  CHECK(try_claim(256).code() == errc::conflict);
+  CHECK(try_claim(4352).code() == errc::conflict);
+  CHECK(try_claim(1000).code() == errc::conflict);
   CHECK(try_claim(1024).ok());
   CHECK(c.state.apply(claim_of(alloc("vm-x", "h1", {{"VCPU", 1}}))).code()
         == errc::conflict);
