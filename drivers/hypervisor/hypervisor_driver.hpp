@@ -143,6 +143,9 @@ struct fake_options {
 struct driver_config {
   std::string kind = "fake"; ///< "fake" or "libvirt".
   std::string libvirt_uri = "test:///default";
+  /// Domain type on a real hypervisor: "kvm" (needs /dev/kvm) or "qemu"
+  /// (software emulation). libvirt's test driver always uses "test".
+  std::string libvirt_virt_type = "qemu";
   /// Where the libvirt driver keeps instance disks and console logs.
   std::string instances_dir;
   fake_options fake;

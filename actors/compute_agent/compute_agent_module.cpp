@@ -1,0 +1,111 @@
+#include "actors/compute_agent/compute_agent_module.hpp"
+
+#include <caf/all.hpp>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include "actors/compute_agent/agent_router.hpp"
+#include "actors/compute_agent/host_agent.hpp"
+#include "runtime/core/blocking_pool.hpp"
+#include "runtime/server/config.hpp"
+
+namespace strato::compute_agent {
+
+namespace {
+
+/// Driver threads: libvirt calls block for seconds (graceful shutdowns).
+constexpr size_t hypervisor_threads = 4;
+
+std::string machine_hostname() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof(name) - 1) != 0 || name[0] == '\0') {
+    return "localhost";
+  }
+  return name;
+}
+
+std::vector<std::string> host_names(const server::node_config& config) {
+  auto base = config.compute_host.empty() ? machine_hostname()
+                                          : config.compute_host;
+  auto count = config.hypervisor == "fake" ? config.fake_compute_hosts : 1;
+  if (count <= 1) {
+    return {base};
+  }
+  std::vector<std::string> names;
+  names.reserve(count);
+  for (size_t i = 1; i <= count; ++i) {
+    names.push_back(base + "-" + std::to_string(i));
+  }
+  return names;
+}
+
+hypervisor::driver_config driver_config_for(const server::node_config& config,
+                                            const std::string& hostname) {
+  hypervisor::driver_config out;
+  out.kind = config.hypervisor;
+  out.libvirt_uri = config.libvirt_uri;
+  out.libvirt_virt_type = config.libvirt_virt_type;
+  out.instances_dir = config.data_dir + "/instances";
+  out.fake.hostname = hostname;
+  return out;
+}
+
+class compute_agent_module final : public service::service_module {
+public:
+  std::string_view name() const override {
+    return "compute_agent";
+  }
+
+  status start(service::service_context& context) override {
+    pool_ = std::make_unique<blocking_pool>("hypervisor", hypervisor_threads);
+    auto scheduler = context.actors.get("scheduler");
+    std::map<std::string, caf::actor> agents;
+    for (const auto& hostname : host_names(context.config)) {
+      auto driver = hypervisor::make_hypervisor_driver(
+        driver_config_for(context.config, hostname));
+      if (!driver.ok()) {
+        return {driver.error().code(), "hypervisor for " + hostname + ": " +
+                                         driver.error().message()};
+      }
+      agent_options options;
+      options.hostname = hostname;
+      options.driver = std::move(driver).value();
+      options.pool = pool_.get();
+      options.scheduler = scheduler;
+      agents.emplace(hostname, spawn_host_agent(context.system,
+                                                std::move(options)));
+    }
+    spdlog::info("compute agent: {} host(s) on the {} hypervisor{}",
+                 agents.size(), context.config.hypervisor,
+                 scheduler ? "" : " (no scheduler to register with)");
+    router_ = spawn_agent_router(context.system, std::move(agents));
+    context.actors.put("compute-agent", router_);
+    return {};
+  }
+
+  void install(http::router& /*routes*/) override {
+    // The agent has no API of its own: the compute service speaks for it.
+  }
+
+  void stop() override {
+    if (router_) {
+      caf::anon_send_exit(router_, caf::exit_reason::user_shutdown);
+      router_ = nullptr;
+    }
+    // Joins the driver threads before the actor system goes away: their
+    // jobs report back by message.
+    pool_.reset();
+  }
+
+private:
+  std::unique_ptr<blocking_pool> pool_;
+  caf::actor router_;
+};
+
+} // namespace
+
+std::unique_ptr<service::service_module> make_compute_agent_module() {
+  return std::make_unique<compute_agent_module>();
+}
+
+} // namespace strato::compute_agent
