@@ -7,6 +7,8 @@
 /// parameters, where a tree or hash table costs more than it saves.
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -126,6 +128,39 @@ private:
   std::vector<value_type> items_;
 };
 
+/// A request body that arrives piece by piece, for routes registered with
+/// `router::add_streaming` (image uploads): the handler pulls the pieces, so
+/// a body is never held whole in memory and the socket is read only as fast
+/// as the handler consumes. `read` may be called from any thread, one read at
+/// a time; `done` runs on an I/O thread with the next piece (at most about a
+/// MiB), an empty string once the body is complete, or an error. A handler
+/// that answers before the body is complete makes the server close the
+/// connection after the response.
+class body_reader {
+public:
+  virtual ~body_reader() = default;
+  virtual void read(std::function<void(std::optional<std::string> piece)> done)
+    = 0;
+  /// The declared Content-Length, if the client sent one (not chunked).
+  [[nodiscard]] virtual std::optional<uint64_t> content_length() const = 0;
+  /// After a failed read (`nullopt` piece): true when the body exceeded the
+  /// route's limit (answer 413), false when the client went away or sent a
+  /// malformed body.
+  [[nodiscard]] virtual bool exceeded_limit() const = 0;
+};
+
+/// A response body produced piece by piece (image downloads). The server
+/// calls `read` again only after it wrote the previous piece; `done` may run
+/// on any thread with the next piece, an empty string at the end, or
+/// `nullopt` on a failure (the server then drops the connection, the only
+/// way left to tell the client once the headers are out).
+class body_source {
+public:
+  virtual ~body_source() = default;
+  virtual void read(std::function<void(std::optional<std::string> piece)> done)
+    = 0;
+};
+
 /// One parsed HTTP request.
 struct request {
   http::method method = method::unknown;
@@ -139,6 +174,8 @@ struct request {
   param_list path_params;
   header_list headers;
   std::string body;
+  /// Set instead of `body` for routes that stream their request body.
+  std::shared_ptr<body_reader> body_stream;
   /// "req-<uuid4>", generated for every request and echoed back in the
   /// `x-openstack-request-id` response header.
   std::string request_id;
@@ -171,6 +208,10 @@ struct response {
   std::string content_type = "application/json";
   header_list headers;
   std::string body;
+  /// When set, the body comes from this source instead of `body`, and
+  /// `stream_length` is its Content-Length.
+  std::shared_ptr<body_source> body_stream;
+  uint64_t stream_length = 0;
 
   /// A response whose body is `body` serialized as JSON.
   [[nodiscard]] static response json(int status, const nlohmann::json& body);

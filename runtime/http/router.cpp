@@ -113,6 +113,8 @@ bool is_capture(std::string_view segment) {
 struct router::route {
   handler run;
   std::vector<std::string> capture_names;
+  /// Set for routes that read their body as a stream, with its size limit.
+  std::optional<uint64_t> stream_limit;
 };
 
 struct router::node {
@@ -129,15 +131,45 @@ router::router(router&&) noexcept = default;
 router& router::operator=(router&&) noexcept = default;
 
 void router::add_fallback(std::string_view prefix, handler h) {
-  insert(prefix)->fallback = route{std::move(h), capture_names(prefix)};
+  insert(prefix)->fallback
+    = route{std::move(h), capture_names(prefix), std::nullopt};
 }
 
 void router::add(method m, std::string_view pattern, handler h) {
   auto* current = insert(pattern);
-  route r{std::move(h), capture_names(pattern)};
+  route r{std::move(h), capture_names(pattern), std::nullopt};
   if (current->handlers.insert_or_assign(m, std::move(r)).second) {
     ++routes_;
   }
+}
+
+void router::add_streaming(method m, std::string_view pattern,
+                           uint64_t body_limit, handler h) {
+  auto* current = insert(pattern);
+  route r{std::move(h), capture_names(pattern), body_limit};
+  if (current->handlers.insert_or_assign(m, std::move(r)).second) {
+    ++routes_;
+  }
+}
+
+std::optional<uint64_t>
+router::streamed_body_limit(method m, std::string_view target) const {
+  const node* current = root_.get();
+  for (auto segment : split_segments(target.substr(0, target.find('?')))) {
+    if (auto it = current->literals.find(segment);
+        it != current->literals.end()) {
+      current = it->second.get();
+    } else if (current->capture) {
+      current = current->capture.get();
+    } else {
+      return std::nullopt;
+    }
+  }
+  auto found = current->handlers.find(m);
+  if (found == current->handlers.end()) {
+    return std::nullopt;
+  }
+  return found->second.stream_limit;
 }
 
 std::vector<std::string> router::capture_names(std::string_view pattern) {

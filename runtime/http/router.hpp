@@ -12,6 +12,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -62,6 +63,18 @@ public:
 
   /// Registers `pattern` for `m`; a trailing slash in patterns is ignored.
   void add(method m, std::string_view pattern, handler h);
+
+  /// Registers a route that receives its body as `request::body_stream`
+  /// (pulled piece by piece, never held whole) instead of `request::body`,
+  /// limited to `body_limit` bytes instead of the server's limit.
+  void add_streaming(method m, std::string_view pattern, uint64_t body_limit,
+                     handler h);
+
+  /// The body limit of the streaming route `target` (raw request-target)
+  /// matches under `m`; nullopt for ordinary routes and unknown paths. The
+  /// server asks this once the header is read.
+  [[nodiscard]] std::optional<uint64_t>
+  streamed_body_limit(method m, std::string_view target) const;
 
   /// Answers every path under `prefix` that no route matches (instead of
   /// 404/405), e.g. a 501 for a service whose API is not built yet.

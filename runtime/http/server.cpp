@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <charconv>
+#include <limits>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -26,11 +27,16 @@ using tcp = net::ip::tcp;
 
 namespace {
 
+/// The most a streamed request body hands over at once.
+constexpr size_t stream_piece_bytes = 1 << 20;
+
 /// Settings and counters shared by the listener and its sessions.
 struct shared_context {
   handler on_request;
   size_t body_limit = 0;
   std::chrono::seconds idle_timeout{0};
+  std::function<std::optional<uint64_t>(method, std::string_view)>
+    streamed_body_limit;
   std::atomic<uint64_t> served{0};
 };
 
@@ -70,10 +76,58 @@ private:
   }
 
   void read_next() {
-    parser_.emplace();
-    parser_->body_limit(context_->body_limit);
-    parser_->header_limit(header_limit);
+    parser_.reset();
+    stream_parser_.reset();
+    header_parser_.emplace();
+    // The limit depends on the route, known only once the header is read.
+    // (Not boost::none: Beast 1.74 compares a Content-Length against it as
+    // an optional, and every length is greater than none.)
+    header_parser_->body_limit(std::numeric_limits<uint64_t>::max());
+    header_parser_->header_limit(header_limit);
     beast::get_lowest_layer(stream_).expires_after(context_->idle_timeout);
+    bhttp::async_read_header(
+      stream_, buffer_, *header_parser_,
+      [self = this->shared_from_this()](beast::error_code ec, size_t) {
+        self->on_header(ec);
+      });
+  }
+
+  static bool is_disconnect(const beast::error_code& ec) {
+    return ec == bhttp::error::end_of_stream || ec == net::error::eof
+           || ec == beast::error::timeout || ec == net::error::operation_aborted
+           || ec == net::error::connection_reset;
+  }
+
+  void on_header(beast::error_code ec) {
+    if (is_disconnect(ec)) {
+      close();
+      return;
+    }
+    if (ec) {
+      fail_unparsed(400, "Malformed HTTP request: " + ec.message());
+      return;
+    }
+    auto& head = header_parser_->get();
+    std::optional<uint64_t> stream_limit;
+    if (context_->streamed_body_limit) {
+      auto verb = head.method_string();
+      auto target = head.target();
+      stream_limit = context_->streamed_body_limit(
+        parse_method({verb.data(), verb.size()}),
+        {target.data(), target.size()});
+    }
+    auto limit = stream_limit.value_or(context_->body_limit);
+    if (auto length = header_parser_->content_length();
+        length && *length > limit) {
+      fail_unparsed(413, "Request is too large.");
+      return;
+    }
+    if (stream_limit) {
+      start_stream(*stream_limit);
+      return;
+    }
+    parser_.emplace(std::move(*header_parser_));
+    parser_->body_limit(context_->body_limit);
     bhttp::async_read(
       stream_, buffer_, *parser_,
       [self = this->shared_from_this()](beast::error_code ec, size_t) {
@@ -81,32 +135,37 @@ private:
       });
   }
 
+  /// Answers a request that could not be parsed, then closes.
+  void fail_unparsed(int status, std::string message) {
+    keep_alive_ = false;
+    head_ = false;
+    request_id_ = make_request_id();
+    request req;
+    req.request_id = request_id_;
+    write(make_error(service_flavor::compute, status, std::move(message), req));
+  }
+
   void on_read(beast::error_code ec) {
-    if (ec == bhttp::error::end_of_stream || ec == net::error::eof
-        || ec == beast::error::timeout || ec == net::error::operation_aborted
-        || ec == net::error::connection_reset) {
+    if (is_disconnect(ec)) {
       close();
       return;
     }
     if (ec) {
-      keep_alive_ = false;
-      head_ = false;
-      request_id_ = make_request_id();
-      auto status = ec == bhttp::error::body_limit ? 413 : 400;
-      auto message = status == 413
-                       ? std::string{"Request is too large."}
-                       : "Malformed HTTP request: " + ec.message();
-      request req;
-      req.request_id = request_id_;
-      write(make_error(service_flavor::compute, status, std::move(message),
-                       req));
+      if (ec == bhttp::error::body_limit) {
+        fail_unparsed(413, "Request is too large.");
+      } else {
+        fail_unparsed(400, "Malformed HTTP request: " + ec.message());
+      }
       return;
     }
     auto message = parser_->release();
     keep_alive_ = message.keep_alive();
     version_ = message.version();
     head_ = message.method() == bhttp::verb::head;
-    auto req = to_request(std::move(message), remote_address_);
+    dispatch(to_request(std::move(message), remote_address_));
+  }
+
+  void dispatch(request req) {
     request_id_ = req.request_id;
     auto flavor = flavor_for_path(req.path);
     // The responder keeps the session alive while the request is pending:
@@ -125,32 +184,203 @@ private:
     context_->on_request(std::move(req), std::move(reply));
   }
 
-  void write(response r) {
-    auto out = std::make_shared<bhttp::response<bhttp::string_body>>();
-    out->version(version_);
-    out->result(static_cast<unsigned>(r.status));
+  // -- streamed request bodies ----------------------------------------------
+
+  /// Hands the body to the handler piece by piece, on the session's strand.
+  class stream_reader final : public body_reader {
+  public:
+    stream_reader(std::shared_ptr<session> owner,
+                  std::optional<uint64_t> length)
+      : owner_(std::move(owner)), length_(length) {
+    }
+    void read(std::function<void(std::optional<std::string>)> done) override {
+      net::post(owner_->stream_.get_executor(),
+                [owner = owner_, done = std::move(done)]() mutable {
+                  owner->read_piece(std::move(done));
+                });
+    }
+    [[nodiscard]] std::optional<uint64_t> content_length() const override {
+      return length_;
+    }
+    [[nodiscard]] bool exceeded_limit() const override {
+      return owner_->stream_too_large_.load();
+    }
+
+  private:
+    std::shared_ptr<session> owner_;
+    std::optional<uint64_t> length_;
+  };
+
+  void start_stream(uint64_t limit) {
+    auto& head = header_parser_->get();
+    keep_alive_ = head.keep_alive();
+    version_ = head.version();
+    head_ = false;
+    auto length = header_parser_->content_length();
+    bhttp::request<bhttp::string_body> header_only{head.base()};
+    stream_parser_.emplace(std::move(*header_parser_));
+    stream_parser_->body_limit(limit);
+    stream_failed_ = false;
+    stream_too_large_ = false;
+    auto req = to_request(std::move(header_only), remote_address_);
+    req.body_stream = std::make_shared<stream_reader>(
+      this->shared_from_this(),
+      length ? std::optional<uint64_t>{*length} : std::nullopt);
+    dispatch(std::move(req));
+  }
+
+  void read_piece(std::function<void(std::optional<std::string>)> done) {
+    if (!stream_parser_ || stream_failed_) {
+      done(std::nullopt);
+      return;
+    }
+    if (stream_parser_->is_done()) {
+      done(std::string{});
+      return;
+    }
+    auto piece = std::make_shared<std::string>(stream_piece_bytes, '\0');
+    auto& body = stream_parser_->get().body();
+    body.data = piece->data();
+    body.size = piece->size();
+    beast::get_lowest_layer(stream_).expires_after(context_->idle_timeout);
+    bhttp::async_read(stream_, buffer_, *stream_parser_,
+                      [self = this->shared_from_this(), piece,
+                       done = std::move(done)](beast::error_code ec,
+                                               size_t) mutable {
+                        self->on_piece_read(ec, std::move(piece),
+                                            std::move(done));
+                      });
+  }
+
+  void on_piece_read(beast::error_code ec, std::shared_ptr<std::string> piece,
+                     std::function<void(std::optional<std::string>)> done) {
+    if (ec == bhttp::error::need_buffer) {
+      ec = {};
+    }
+    if (ec) {
+      stream_failed_ = true;
+      stream_too_large_ = ec == bhttp::error::body_limit;
+      keep_alive_ = false;
+      done(std::nullopt);
+      return;
+    }
+    piece->resize(piece->size() - stream_parser_->get().body().size);
+    if (piece->empty() && !stream_parser_->is_done()) {
+      read_piece(std::move(done));
+      return;
+    }
+    done(std::move(*piece));
+  }
+
+  // -- responses --------------------------------------------------------------
+
+  template <class Body>
+  void fill_header(bhttp::response<Body>& out, const response& r,
+                   uint64_t length) {
+    out.version(version_);
+    out.result(static_cast<unsigned>(r.status));
     for (size_t i = 0; i < r.headers.size(); ++i) {
       auto [name, value] = r.headers[i];
-      out->insert(beast::string_view{name.data(), name.size()},
-                  beast::string_view{value.data(), value.size()});
+      out.insert(beast::string_view{name.data(), name.size()},
+                 beast::string_view{value.data(), value.size()});
     }
-    if (!r.body.empty() || r.status == 200) {
-      out->set(bhttp::field::content_type, r.content_type);
+    if (length > 0 || r.status == 200) {
+      out.set(bhttp::field::content_type, r.content_type);
     }
-    out->set("x-openstack-request-id", request_id_);
-    out->keep_alive(keep_alive_);
-    out->content_length(r.body.size());
+    out.set("x-openstack-request-id", request_id_);
+    out.keep_alive(keep_alive_);
+    out.content_length(length);
+  }
+
+  void write(response r) {
+    if (stream_parser_ && !stream_parser_->is_done()) {
+      // The rest of the body is still on the wire: the connection cannot
+      // carry another request.
+      keep_alive_ = false;
+    }
+    context_->served.fetch_add(1, std::memory_order_relaxed);
+    if (r.body_stream) {
+      write_streamed(std::move(r));
+      return;
+    }
+    auto out = std::make_shared<bhttp::response<bhttp::string_body>>();
+    fill_header(*out, r, r.body.size());
     if (!head_) {
       out->body() = std::move(r.body);
     }
-    context_->served.fetch_add(1, std::memory_order_relaxed);
     bhttp::async_write(
       stream_, *out,
       [self = this->shared_from_this(), out](beast::error_code ec, size_t) {
-        if (ec || !self->keep_alive_) {
-          self->close();
+        self->after_write(ec);
+      });
+  }
+
+  void after_write(beast::error_code ec) {
+    if (ec || !keep_alive_) {
+      close();
+    } else {
+      read_next();
+    }
+  }
+
+  /// A response whose body a `body_source` produces while it is written.
+  struct streamed_response {
+    bhttp::response<bhttp::buffer_body> message;
+    bhttp::response_serializer<bhttp::buffer_body> serializer{message};
+    std::shared_ptr<body_source> source;
+    std::string piece;
+  };
+
+  void write_streamed(response r) {
+    auto out = std::make_shared<streamed_response>();
+    fill_header(out->message, r, r.stream_length);
+    out->message.body().data = nullptr;
+    out->message.body().more = true;
+    out->source = std::move(r.body_stream);
+    bhttp::async_write_header(
+      stream_, out->serializer,
+      [self = this->shared_from_this(), out](beast::error_code ec, size_t) {
+        if (ec || self->head_) {
+          self->after_write(ec);
         } else {
-          self->read_next();
+          self->pump(out);
+        }
+      });
+  }
+
+  void pump(const std::shared_ptr<streamed_response>& out) {
+    out->source->read([self = this->shared_from_this(),
+                       out](std::optional<std::string> piece) {
+      net::post(self->stream_.get_executor(),
+                [self, out, piece = std::move(piece)]() mutable {
+                  self->write_piece(out, std::move(piece));
+                });
+    });
+  }
+
+  void write_piece(const std::shared_ptr<streamed_response>& out,
+                   std::optional<std::string> piece) {
+    if (!piece) {
+      keep_alive_ = false;
+      close();
+      return;
+    }
+    out->piece = std::move(*piece);
+    auto& body = out->message.body();
+    body.data = out->piece.empty() ? nullptr : out->piece.data();
+    body.size = out->piece.size();
+    body.more = !out->piece.empty();
+    beast::get_lowest_layer(stream_).expires_after(context_->idle_timeout);
+    bhttp::async_write(
+      stream_, out->serializer,
+      [self = this->shared_from_this(), out](beast::error_code ec, size_t) {
+        if (ec == bhttp::error::need_buffer) {
+          ec = {};
+        }
+        if (ec || out->serializer.is_done()) {
+          self->after_write(ec);
+        } else {
+          self->pump(out);
         }
       });
   }
@@ -172,7 +402,11 @@ private:
   Stream stream_;
   std::shared_ptr<shared_context> context_;
   beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::empty_body>> header_parser_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::optional<bhttp::request_parser<bhttp::buffer_body>> stream_parser_;
+  bool stream_failed_ = false;
+  std::atomic<bool> stream_too_large_{false};
   std::string remote_address_;
   std::string request_id_;
   unsigned version_ = 11;
@@ -190,6 +424,7 @@ public:
     context_->on_request = std::move(on_request);
     context_->body_limit = config.body_limit;
     context_->idle_timeout = config.idle_timeout;
+    context_->streamed_body_limit = config.streamed_body_limit;
   }
 
   ~beast_server() override {

@@ -9,7 +9,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "runtime/core/error.hpp"
@@ -25,6 +27,11 @@ struct server_config {
   /// Larger bodies are refused with 413 before they are read.
   size_t body_limit = 1 << 20;
   std::chrono::seconds idle_timeout{120};
+  /// Asked once a request's header is read: the body limit when the route
+  /// streams its body (`router::streamed_body_limit`), nullopt otherwise.
+  /// Unset: no route streams.
+  std::function<std::optional<uint64_t>(method, std::string_view target)>
+    streamed_body_limit;
   /// PEM files; TLS is on when both are set.
   std::string tls_certificate_file;
   std::string tls_private_key_file;
