@@ -1,0 +1,323 @@
+#include "actors/compute/entity/host_gateway.hpp"
+
+#include <caf/all.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <optional>
+#include <unordered_map>
+
+#include "actors/compute/entity/host_ops.hpp"
+#include "actors/compute_agent/agent_protocol.hpp"
+#include "actors/image/image_protocol.hpp"
+#include "actors/scheduler/scheduler_protocol.hpp"
+#include "runtime/actor/caf_error.hpp"
+
+namespace strato::compute {
+
+namespace {
+
+namespace agent = strato::compute_agent;
+namespace hv = strato::hypervisor;
+
+constexpr auto call_timeout = std::chrono::seconds{170};
+
+struct gateway_state {
+  gateway_options options;
+  /// Simulated hosts: host -> guest uuid -> power state.
+  std::unordered_map<std::string, std::unordered_map<std::string, int32_t>>
+    guests;
+  size_t next_host = 0;
+  static inline const char* name = "strato.compute.host_gateway";
+};
+
+using gateway_actor = caf::stateful_actor<gateway_state>;
+using promise = caf::typed_response_promise<host_op_result>;
+
+status no_valid_host() {
+  return {errc::not_found, "No valid host was found. There are not enough "
+                           "hosts available."};
+}
+
+/// Round-robin over `hosts`, skipping `avoid`.
+result<std::string> round_robin(gateway_state& st,
+                                const std::vector<std::string>& hosts,
+                                const std::string& avoid) {
+  for (size_t i = 0; i < hosts.size(); ++i) {
+    const auto& h = hosts[(st.next_host + i) % hosts.size()];
+    if (h != avoid) {
+      st.next_host = (st.next_host + i + 1) % hosts.size();
+      return h;
+    }
+  }
+  return no_valid_host();
+}
+
+// -- simulated hosts ------------------------------------------------------
+
+result<host_op_result> simulate(gateway_state& st, const host_op& op) {
+  auto& hosts = st.options.simulated_hosts;
+  if (op.op == "pick") {
+    auto host = round_robin(st, hosts, op.other_host);
+    if (!host) {
+      return host.error();
+    }
+    return host_op_result{*host, 0, {}};
+  }
+  if (op.op == "check_host") {
+    if (std::find(hosts.begin(), hosts.end(), op.host) == hosts.end()
+        || op.host == op.other_host) {
+      return no_valid_host();
+    }
+    return host_op_result{op.host, 0, {}};
+  }
+  if (op.op == "destroy" || op.op == "delete") {
+    if (auto it = st.guests.find(op.host); it != st.guests.end()) {
+      it->second.erase(op.uuid);
+    }
+    return host_op_result{op.host, 0, {}};
+  }
+  if (op.op == "live_migrate") {
+    st.guests[op.host].erase(op.uuid);
+    st.guests[op.other_host][op.uuid] = 1;
+    return host_op_result{op.other_host, 1, {}};
+  }
+  if (op.op == "console") {
+    return host_op_result{op.host, 0,
+                          "[    0.000000] Linux version 6.1.0 (simulated)\n"
+                          "[    0.100000] Booting " + op.uuid + "\nlogin: \n"};
+  }
+  static const std::pair<std::string_view, int32_t> power_after[] = {
+    {"spawn", 1},  {"resize", 1},  {"power_on", 1}, {"power_off", 4},
+    {"reboot", 1}, {"pause", 3},   {"unpause", 1},  {"suspend", 7},
+    {"resume", 1}};
+  for (auto [name, power] : power_after) {
+    if (op.op == name) {
+      st.guests[op.host][op.uuid] = power;
+      return host_op_result{op.host, power, {}};
+    }
+  }
+  return status{errc::not_implemented, "unknown host operation " + op.op};
+}
+
+// -- compute agents and the scheduler -----------------------------------
+
+hv::instance_spec spec_of(const host_op& op) {
+  hv::instance_spec spec;
+  spec.uuid = op.uuid;
+  spec.name = op.name;
+  spec.vcpus = static_cast<uint32_t>(op.vcpus);
+  spec.memory_mb = static_cast<uint64_t>(op.ram_mb);
+  spec.root_gb = static_cast<uint64_t>(op.disk_gb);
+  spec.ephemeral_gb = static_cast<uint64_t>(op.ephemeral_gb);
+  spec.swap_mb = static_cast<uint64_t>(op.swap_mb);
+  spec.metadata = op.metadata;
+  return spec;
+}
+
+std::optional<agent::instance_operation> agent_operation(const host_op& op) {
+  using io = agent::instance_operation;
+  static const std::pair<std::string_view, io> table[] = {
+    {"spawn", io::spawn},         {"destroy", io::destroy},
+    {"delete", io::destroy},      {"power_on", io::power_on},
+    {"power_off", io::power_off}, {"pause", io::pause},
+    {"unpause", io::unpause},     {"suspend", io::suspend},
+    {"resume", io::resume},       {"resize", io::spawn},
+    {"live_migrate", io::live_migrate}};
+  if (op.op == "reboot") {
+    return op.hard ? io::reboot_hard : io::reboot_soft;
+  }
+  for (auto [name, value] : table) {
+    if (op.op == name) {
+      return value;
+    }
+  }
+  return std::nullopt;
+}
+
+void free_allocations(gateway_actor* self, const std::string& uuid) {
+  if (!self->state.options.scheduler) {
+    return;
+  }
+  self->request(self->state.options.scheduler, call_timeout,
+                scheduler::free_allocations_atom::value, uuid)
+    .then([](bool) {}, [](caf::error&) {});
+}
+
+void run_on_agent(gateway_actor* self, const host_op& op, promise rp,
+                  hv::instance_spec spec) {
+  auto operation = agent_operation(op);
+  if (!operation) {
+    rp.deliver(actor::to_caf_error(errc::not_implemented,
+                                   "unknown host operation " + op.op));
+    return;
+  }
+  agent::instance_command cmd;
+  cmd.operation = *operation;
+  cmd.uuid = op.uuid;
+  cmd.request_id = op.request_id;
+  cmd.spec = std::move(spec);
+  cmd.destination_uri = op.other_host;
+  auto is_delete = op.op == "delete";
+  auto uuid = op.uuid;
+  auto reported_host = op.op == "live_migrate" ? op.other_host : op.host;
+  self->request(self->state.options.compute_agent, call_timeout, op.host,
+                caf::make_message(agent::agent_run_atom::value, cmd))
+    .then(
+      [self, rp, is_delete, uuid,
+       reported_host](agent::instance_outcome& out) mutable {
+        if (is_delete) {
+          free_allocations(self, uuid);
+        }
+        rp.deliver(host_op_result{reported_host,
+                                  static_cast<int32_t>(out.state), {}});
+      },
+      [rp](caf::error& err) mutable { rp.deliver(err); });
+}
+
+/// Spawns need the image's file: take the image into use first.
+void spawn_on_agent(gateway_actor* self, const host_op& op, promise rp) {
+  auto spec = spec_of(op);
+  if (!self->state.options.image || op.image_id.empty()) {
+    run_on_agent(self, op, rp, std::move(spec));
+    return;
+  }
+  image::image_use use{op.image_id, "", "instance", op.uuid, op.request_id};
+  self->request(self->state.options.image, call_timeout, use)
+    .then(
+      [self, op, rp, spec](image::image_info& info) mutable {
+        spec.image_path = info.file_path;
+        spec.image_format = info.disk_format;
+        run_on_agent(self, op, rp, std::move(spec));
+      },
+      [rp](caf::error& err) mutable { rp.deliver(err); });
+}
+
+void pick_with_scheduler(gateway_actor* self, const host_op& op, promise rp) {
+  scheduler::destination_request req;
+  req.instance_uuids = {op.uuid};
+  req.project_id = op.project_id;
+  req.user_id = op.user_id;
+  req.flavor = {op.flavor_name, op.vcpus,        op.ram_mb, op.disk_gb,
+                op.ephemeral_gb, op.swap_mb, op.extra_specs};
+  req.availability_zone
+    = op.availability_zone == "nova" ? std::string{} : op.availability_zone;
+  if (!op.other_host.empty()) {
+    req.ignore_hosts = {op.other_host};
+  }
+  if (op.op == "check_host") {
+    req.force_hosts = {op.host};
+    req.is_admin = true;
+  }
+  req.request_id = op.request_id;
+  auto sched = self->state.options.scheduler;
+  auto select = [self, sched, req, rp]() mutable {
+    self->request(sched, call_timeout,
+                  scheduler::select_destinations_atom::value, req)
+      .then(
+        [rp](scheduler::destinations& out) mutable {
+          if (out.placed.empty()) {
+            rp.deliver(actor::to_caf_error(no_valid_host()));
+            return;
+          }
+          rp.deliver(host_op_result{out.placed.front().hostname, 0, {}});
+        },
+        [rp](caf::error& err) mutable { rp.deliver(err); });
+  };
+  if (op.other_host.empty()) {
+    select();
+    return;
+  }
+  // A move: the instance's claim on its source is given up first, so that
+  // the new claim is not refused as a second one for the same consumer.
+  self->request(sched, call_timeout, scheduler::free_allocations_atom::value,
+                op.uuid)
+    .then([select](bool) mutable { select(); },
+          [select](caf::error&) mutable { select(); });
+}
+
+void pick_from_agents(gateway_actor* self, const host_op& op, promise rp) {
+  self->request(self->state.options.compute_agent, call_timeout,
+                agent::agent_hosts_atom::value)
+    .then(
+      [self, op, rp](std::vector<std::string>& hosts) mutable {
+        if (op.op == "check_host") {
+          bool known = std::find(hosts.begin(), hosts.end(), op.host)
+                       != hosts.end();
+          if (!known || op.host == op.other_host) {
+            rp.deliver(actor::to_caf_error(no_valid_host()));
+          } else {
+            rp.deliver(host_op_result{op.host, 0, {}});
+          }
+          return;
+        }
+        auto host = round_robin(self->state, hosts, op.other_host);
+        if (!host) {
+          rp.deliver(actor::to_caf_error(host.error()));
+        } else {
+          rp.deliver(host_op_result{*host, 0, {}});
+        }
+      },
+      [rp](caf::error& err) mutable { rp.deliver(err); });
+}
+
+void console_from_agent(gateway_actor* self, const host_op& op, promise rp) {
+  self->request(self->state.options.compute_agent, call_timeout, op.host,
+                caf::make_message(agent::agent_console_atom::value, op.uuid,
+                                  static_cast<uint64_t>(op.disk_gb)))
+    .then(
+      [rp, host = op.host](std::string& log) mutable {
+        rp.deliver(host_op_result{host, 0, std::move(log)});
+      },
+      [rp](caf::error& err) mutable { rp.deliver(err); });
+}
+
+caf::result<host_op_result> handle(gateway_actor* self, const host_op& op) {
+  auto& o = self->state.options;
+  bool placing = op.op == "pick" || op.op == "check_host";
+  if ((placing && !o.scheduler && !o.compute_agent)
+      || (!placing && !o.compute_agent)) {
+    auto out = simulate(self->state, op);
+    if (!out) {
+      return actor::to_caf_error(out.error());
+    }
+    return std::move(*out);
+  }
+  auto rp = self->make_response_promise<host_op_result>();
+  if (placing) {
+    if (o.scheduler) {
+      pick_with_scheduler(self, op, rp);
+    } else {
+      pick_from_agents(self, op, rp);
+    }
+  } else if (op.host.empty() && (op.op == "destroy" || op.op == "delete")) {
+    // Never placed: nothing to remove from a host.
+    if (op.op == "delete") {
+      free_allocations(self, op.uuid);
+    }
+    rp.deliver(host_op_result{});
+  } else if (op.op == "console") {
+    console_from_agent(self, op, rp);
+  } else if (op.op == "spawn" || op.op == "resize") {
+    spawn_on_agent(self, op, rp);
+  } else {
+    run_on_agent(self, op, rp, spec_of(op));
+  }
+  return rp;
+}
+
+caf::behavior gateway(gateway_actor* self, gateway_options options) {
+  self->state.options = std::move(options);
+  return {
+    [self](host_op_atom, const host_op& op) { return handle(self, op); },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_host_gateway(caf::actor_system& sys,
+                              gateway_options options) {
+  return sys.spawn(gateway, std::move(options));
+}
+
+} // namespace strato::compute

@@ -1,0 +1,59 @@
+#pragma once
+
+/// The instance entity's view of the world below it: one "host gateway"
+/// actor runs host operations (pick a host, spawn, power off, ...) for it.
+/// The gateway hides whether a scheduler and compute agents are running on
+/// this node (it then asks them) or not (it then simulates hosts), so the
+/// entity's state machine is the same either way.
+///
+///   (host_op_atom, host_op) -> host_op_result, or an error whose message
+///                              the entity records as the step's failure.
+///
+/// Every operation is idempotent for the same instance, so a step resumed
+/// after a crash may run twice.
+
+#include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/atom.hpp>
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+namespace strato::compute {
+
+using host_op_atom = caf::atom_constant<caf::atom("hostop")>;
+
+struct host_op {
+  std::string op; ///< See transitions.hpp `host_step`, plus "console".
+  std::string uuid;
+  std::string host;
+  std::string other_host;
+  bool hard = false;
+  std::string request_id;
+  std::string project_id;
+  std::string user_id;
+  std::string name;
+  int32_t vcpus = 1;
+  int64_t ram_mb = 512;
+  int64_t disk_gb = 1;
+  int64_t ephemeral_gb = 0;
+  int64_t swap_mb = 0;
+  std::string flavor_name;
+  std::map<std::string, std::string> extra_specs;
+  std::string image_id;
+  std::string availability_zone;
+  std::string server_group;
+  std::string server_group_policy;
+  std::map<std::string, std::string> metadata;
+};
+
+struct host_op_result {
+  std::string host;
+  int32_t power_state = 0;
+  std::string output; ///< "console": the log.
+};
+
+} // namespace strato::compute
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(strato::compute::host_op)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(strato::compute::host_op_result)

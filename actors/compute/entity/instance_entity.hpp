@@ -1,0 +1,76 @@
+#pragma once
+
+/// One server as an event-sourced entity (stream "instance/<uuid>").
+///
+/// Commands are decided by the pure rules of transitions.hpp and persisted
+/// before they are answered. An operation then runs its host steps through
+/// the host gateway (host_ops.hpp), recording each step's outcome as events
+/// before starting the next. When the entity starts (after a crash, a node
+/// restart or a passivation) with a task_state set, it resumes the step that
+/// task_state names, so no server stays stuck in a task.
+///
+/// Protocol (inner messages of `(uuid, msg)` sent to the "instance" region):
+///   (create_atom, std::string created_bytes, std::string request_id) -> bool
+///       InstanceCreated serialized; creating an existing server is a no-op.
+///   (action_atom, action_request)          -> bool
+///   (metadata_atom, std::map<string,string> items, bool replace,
+///    std::string delete_key, bool admin, std::string request_id)
+///                                          -> std::map<string,string>
+///   (tags_atom, int32 op (0 replace, 1 add, 2 remove),
+///    std::vector<std::string> tags, std::string request_id)
+///                                          -> std::vector<std::string>
+///   (update_atom, std::string updated_bytes, std::string request_id) -> bool
+///   (get_atom)                             -> std::string snapshot bytes
+///   (resume_atom)                          -> bool (activates, resumes)
+///   (console_atom, int64 max_bytes)        -> std::string
+///   (power_sync_atom, int32 kind, int32 observed_power) -> bool
+///       What the hypervisor showed (kind: 0 a lifecycle event, else the
+///       agent's power_sync_action); recorded as a StateChanged when no
+///       task is in flight and it differs from the recorded state.
+
+#include <memory>
+
+#include "actors/compute/core/instance_model.hpp"
+#include "actors/compute/core/transitions.hpp"
+#include "runtime/actor/entity.hpp"
+
+namespace strato::compute {
+
+using create_atom = caf::atom_constant<caf::atom("icreate")>;
+using action_atom = caf::atom_constant<caf::atom("iaction")>;
+using metadata_atom = caf::atom_constant<caf::atom("imeta")>;
+using tags_atom = caf::atom_constant<caf::atom("itags")>;
+using update_atom = caf::atom_constant<caf::atom("iupdate")>;
+using get_atom = caf::atom_constant<caf::atom("iget")>;
+using resume_atom = caf::atom_constant<caf::atom("iresume")>;
+using console_atom = caf::atom_constant<caf::atom("iconsole")>;
+using step_done_atom = caf::atom_constant<caf::atom("istepdone")>;
+using power_sync_atom = caf::atom_constant<caf::atom("ipowersync")>;
+
+/// What instance entities share: the actors they call.
+struct instance_env {
+  caf::actor host_gateway;
+  /// The quota ledger region ("tenant"); invalid: no quota enforcement.
+  caf::actor tenant;
+  /// The compute catalog region, for server group membership.
+  caf::actor catalog;
+};
+
+struct instance_aggregate : instance_model {
+  std::shared_ptr<instance_env> env;
+  /// Tells step answers of an earlier incarnation of the step apart.
+  uint64_t step_ticket = 0;
+  /// A host operation is under way (not persisted: a restart re-runs it).
+  bool step_running = false;
+
+  void attach(const actor::entity_env& entity_env) {
+    env = std::static_pointer_cast<instance_env>(entity_env.extension);
+  }
+};
+
+caf::message_handler
+instance_behavior(actor::entity_actor<instance_aggregate>* self);
+
+} // namespace strato::compute
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(strato::compute::action_request)
