@@ -1,8 +1,11 @@
 /// Fuzzes request-body decoding and schema validation: bytes through
 /// parse_json_body (depth limit, malformed input), then two representative
-/// schemas (Keystone's user create, a Nova server create) in every message
-/// style. Checks that validation agrees with is_valid, that failures carry
-/// a message, and that every message serializes as JSON (valid UTF-8).
+/// schemas (Keystone's user create, a Nova server create) and every schema
+/// the identity service applies (actors/identity/service/schemas.hpp) in
+/// every message style, and the bytes as an identity request body through
+/// validated_member/validated_auth. Checks that validation agrees with
+/// is_valid, that failures carry a message, and that every message
+/// serializes as JSON (valid UTF-8).
 
 #include <cstdint>
 #include <cstdlib>
@@ -10,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "actors/identity/service/schemas.hpp"
 #include "runtime/api/json_body.hpp"
 #include "runtime/api/json_schema.hpp"
 #include "runtime/api/python_repr.hpp"
@@ -143,6 +147,26 @@ void check(const schema& s, const nlohmann::json& value) {
   }
 }
 
+/// The identity service's own path from bytes to a validated body.
+void check_identity_request(std::string_view text) {
+  strato::http::request req;
+  req.body = std::string{text};
+  auto report = [](const auto& outcome) {
+    if (!outcome.ok()) {
+      if (outcome.error().message().empty()) {
+        std::abort();
+      }
+      (void) nlohmann::json(outcome.error().message()).dump();
+    }
+  };
+  report(strato::identity::validated_auth(req));
+  report(strato::identity::validated_member(
+    req, "user", strato::identity::keystone_body::user_create));
+  report(strato::identity::validated_member(
+    req, "application_credential",
+    strato::identity::keystone_body::application_credential_create));
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -151,12 +175,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const schema nova =
     *schema::compile(nova_server_create(), {.numeric_strings = true});
   std::string_view text{reinterpret_cast<const char*>(data), size};
+  check_identity_request(text);
   auto body = strato::api::parse_json_body(text, {.require_object = false});
   if (!body.ok()) {
     return 0;
   }
   check(keystone, *body);
   check(nova, *body);
+  for (auto kind : strato::identity::all_keystone_bodies) {
+    check(strato::identity::keystone_schema(kind), *body);
+  }
   // Fuzz inputs are usually not shaped like a server: also validate them
   // where the schema's inner object would be.
   check(nova, nlohmann::json{{"server", *body}});

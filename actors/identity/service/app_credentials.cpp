@@ -66,29 +66,25 @@ void identity_service::impl::install_app_credentials(http::router& routes) const
                  forbid(reply, "identity:create_application_credential");
                  return;
                }
-               auto body = body_object(req, "application_credential");
+               auto body = validated_member(
+                 req, "application_credential",
+                 keystone_body::application_credential_create);
                if (!body) {
                  reply.fail(body.error());
                  return;
                }
-               for (auto st : {expect_string(*body, "name", true, 255),
-                               expect_string(*body, "description", false, 255),
-                               expect_string(*body, "secret", false, 4096),
-                               expect_string(*body, "expires_at", false, 64),
-                               expect_bool(*body, "unrestricted")}) {
-                 if (!st.ok()) {
-                   reply.fail(st);
-                   return;
-                 }
+               if (auto rules = body->find("access_rules");
+                   rules != body->end() && !rules->empty()) {
+                 reply.fail(status{errc::not_implemented,
+                                   "Access rules are not implemented."});
+                 return;
                }
                pb::ApplicationCredential c;
                c.set_id(new_id());
                c.set_name(body->at("name").get<std::string>());
                c.set_user_id(user_id);
                c.set_project_id(caller.project_id);
-               c.set_description(body->value("description", json{}).is_string()
-                                   ? body->at("description").get<std::string>()
-                                   : std::string{});
+               c.set_description(string_field(*body, "description"));
                c.set_unrestricted(body->value("unrestricted", false));
                if (auto e = body->find("expires_at");
                    e != body->end() && e->is_string()) {
@@ -109,17 +105,12 @@ void identity_service::impl::install_app_credentials(http::router& routes) const
                    }
                    return true;
                  }
-                 if (!roles->is_array()) {
-                   return status{errc::invalid_argument,
-                                 "Invalid input for field 'roles'."};
-                 }
+                 // The schema allows exactly one of id or name per role.
                  for (const auto& ref : *roles) {
-                   const pb::Role* r = nullptr;
-                   if (ref.contains("id") && ref["id"].is_string()) {
-                     r = d.role(ref["id"].get<std::string>());
-                   } else if (ref.contains("name") && ref["name"].is_string()) {
-                     r = d.role_by_name(ref["name"].get<std::string>());
-                   }
+                   const auto* r = ref.contains("id")
+                                     ? d.role(ref.at("id").get<std::string>())
+                                     : d.role_by_name(
+                                         ref.at("name").get<std::string>());
                    if (r == nullptr || held.count(r->id()) == 0) {
                      return status{errc::forbidden,
                                    "You are not authorized to perform the "

@@ -25,60 +25,11 @@ std::string new_id() {
   return out;
 }
 
-result<json> body_object(const http::request& req, std::string_view key) {
-  auto parsed = json::parse(req.body, nullptr, false);
-  if (parsed.is_discarded() || !parsed.is_object()) {
-    return status{errc::invalid_argument,
-                  "Invalid input for field 'body': the request body must be "
-                  "a JSON object."};
-  }
-  auto it = parsed.find(key);
-  if (it == parsed.end() || !it->is_object()) {
-    return status{errc::invalid_argument,
-                  "Invalid input for field '" + std::string{key}
-                    + "': '" + std::string{key} + "' is a required property"};
-  }
-  return json(std::move(*it));
-}
-
-status expect_string(const json& obj, std::string_view field, bool required,
-                     size_t max_length) {
+std::string string_field(const json& obj, std::string_view field,
+                         std::string fallback) {
   auto it = obj.find(field);
-  if (it == obj.end() || it->is_null()) {
-    if (required) {
-      return {errc::invalid_argument, "Invalid input for field '"
-                                        + std::string{field} + "': '"
-                                        + std::string{field}
-                                        + "' is a required property"};
-    }
-    return {};
-  }
-  if (!it->is_string()) {
-    return {errc::invalid_argument, "Invalid input for field '"
-                                      + std::string{field} + "': "
-                                      + it->dump() + " is not of type 'string'"};
-  }
-  auto length = it->get_ref<const std::string&>().size();
-  if (required && length == 0) {
-    return {errc::invalid_argument, "Invalid input for field '"
-                                      + std::string{field}
-                                      + "': '' is too short"};
-  }
-  if (length > max_length) {
-    return {errc::invalid_argument, "Invalid input for field '"
-                                      + std::string{field} + "': it is too long"};
-  }
-  return {};
-}
-
-status expect_bool(const json& obj, std::string_view field) {
-  auto it = obj.find(field);
-  if (it != obj.end() && !it->is_boolean()) {
-    return {errc::invalid_argument, "Invalid input for field '"
-                                      + std::string{field} + "': "
-                                      + it->dump() + " is not of type 'boolean'"};
-  }
-  return {};
+  return it != obj.end() && it->is_string() ? it->get<std::string>()
+                                            : std::move(fallback);
 }
 
 http::response json_response(int status, const json& body) {

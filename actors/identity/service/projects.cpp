@@ -6,40 +6,18 @@ namespace strato::identity {
 
 namespace {
 
-status check_project_fields(const json& p, bool creating) {
-  for (auto field : {"name", "description", "domain_id", "parent_id"}) {
-    auto max = std::string_view{field} == "description" ? 65535 : 64;
-    if (auto st = expect_string(p, field, creating && std::string_view{field} == "name",
-                                max);
-        !st.ok()) {
-      return st;
-    }
-  }
-  if (auto st = expect_bool(p, "enabled"); !st.ok()) {
-    return st;
-  }
-  if (auto st = expect_bool(p, "is_domain"); !st.ok()) {
-    return st;
-  }
+/// What Keystone's schema allows but we do not implement.
+status check_project_support(const json& p) {
   if (p.value("is_domain", false)) {
     return {errc::not_implemented, "Projects acting as domains are not "
                                    "supported; create a domain instead."};
   }
-  if (auto tags = p.find("tags"); tags != p.end()) {
-    if (!tags->is_array()) {
-      return {errc::invalid_argument, "Invalid input for field 'tags'."};
-    }
-    for (const auto& tag : *tags) {
-      if (!tag.is_string() || tag.get_ref<const std::string&>().empty()
-          || tag.get_ref<const std::string&>().find('/') != std::string::npos) {
-        return {errc::invalid_argument, "Invalid input for field 'tags'."};
-      }
-    }
-  }
   return {};
 }
 
-void set_tags(pb::Project& p, const json& body) {
+/// Projects and domains both carry tags.
+template <class Record>
+void set_tags(Record& p, const json& body) {
   if (auto tags = body.find("tags"); tags != body.end()) {
     p.clear_tags();
     for (const auto& tag : *tags) {
@@ -104,12 +82,13 @@ void identity_service::impl::install_projects(http::router& routes) const {
                  forbid(reply, "identity:create_project");
                  return;
                }
-               auto body = body_object(req, "project");
+               auto body = validated_member(req, "project",
+                                            keystone_body::project_create);
                if (!body) {
                  reply.fail(body.error());
                  return;
                }
-               if (auto st = check_project_fields(*body, true); !st.ok()) {
+               if (auto st = check_project_support(*body); !st.ok()) {
                  reply.fail(st);
                  return;
                }
@@ -119,20 +98,20 @@ void identity_service::impl::install_projects(http::router& routes) const {
                auto default_domain = !caller.project_domain_id.empty()
                                        ? caller.project_domain_id
                                        : std::string{"default"};
-               p.set_domain_id(body->value("domain_id", default_domain));
-               auto parent = body->value("parent_id", std::string{});
+               p.set_domain_id(string_field(*body, "domain_id", default_domain));
+               auto parent = string_field(*body, "parent_id");
                if (!parent.empty()) {
                  // A child lives in its parent's domain.
                  dir->read([&](const directory& d) {
                    if (const auto* pp = d.project(parent);
-                       pp != nullptr && !body->contains("domain_id")) {
+                       pp != nullptr && string_field(*body, "domain_id").empty()) {
                      p.set_domain_id(pp->domain_id());
                    }
                    return 0;
                  });
                }
                p.set_parent_id(parent.empty() ? p.domain_id() : parent);
-               p.set_description(body->value("description", std::string{}));
+               p.set_description(string_field(*body, "description"));
                p.set_enabled(body->value("enabled", true));
                set_tags(p, *body);
                pb::IdentityCommand cmd;
@@ -149,12 +128,13 @@ void identity_service::impl::install_projects(http::router& routes) const {
                  forbid(reply, "identity:update_project");
                  return;
                }
-               auto body = body_object(req, "project");
+               auto body = validated_member(req, "project",
+                                            keystone_body::project_update);
                if (!body) {
                  reply.fail(body.error());
                  return;
                }
-               if (auto st = check_project_fields(*body, false); !st.ok()) {
+               if (auto st = check_project_support(*body); !st.ok()) {
                  reply.fail(st);
                  return;
                }
@@ -178,7 +158,7 @@ void identity_service::impl::install_projects(http::router& routes) const {
                  p.set_name(body->at("name").get<std::string>());
                }
                if (body->contains("description")) {
-                 p.set_description(body->value("description", std::string{}));
+                 p.set_description(string_field(*body, "description"));
                }
                if (body->contains("enabled")) {
                  p.set_enabled(body->at("enabled").get<bool>());
@@ -260,24 +240,18 @@ void identity_service::impl::install_domains(http::router& routes) const {
                  forbid(reply, "identity:create_domain");
                  return;
                }
-               auto body = body_object(req, "domain");
+               auto body = validated_member(req, "domain",
+                                            keystone_body::domain_create);
                if (!body) {
                  reply.fail(body.error());
                  return;
                }
-               for (auto st : {expect_string(*body, "name", true, 64),
-                               expect_string(*body, "description", false, 65535),
-                               expect_bool(*body, "enabled")}) {
-                 if (!st.ok()) {
-                   reply.fail(st);
-                   return;
-                 }
-               }
                pb::Domain dom;
                dom.set_id(new_id());
                dom.set_name(body->at("name").get<std::string>());
-               dom.set_description(body->value("description", std::string{}));
+               dom.set_description(string_field(*body, "description"));
                dom.set_enabled(body->value("enabled", true));
+               set_tags(dom, *body);
                pb::IdentityCommand cmd;
                *cmd.add_events()->mutable_domain_created() = dom;
                submit_and_reply(std::move(cmd), req, reply, [this, dom] {
@@ -292,18 +266,11 @@ void identity_service::impl::install_domains(http::router& routes) const {
                  forbid(reply, "identity:update_domain");
                  return;
                }
-               auto body = body_object(req, "domain");
+               auto body = validated_member(req, "domain",
+                                            keystone_body::domain_update);
                if (!body) {
                  reply.fail(body.error());
                  return;
-               }
-               for (auto st : {expect_string(*body, "name", false, 64),
-                               expect_string(*body, "description", false, 65535),
-                               expect_bool(*body, "enabled")}) {
-                 if (!st.ok()) {
-                   reply.fail(st);
-                   return;
-                 }
                }
                auto id = std::string{req.path_param("domain_id")};
                auto current = dir->read([&](const directory& d) {
@@ -320,11 +287,12 @@ void identity_service::impl::install_domains(http::router& routes) const {
                  dom.set_name(body->at("name").get<std::string>());
                }
                if (body->contains("description")) {
-                 dom.set_description(body->value("description", std::string{}));
+                 dom.set_description(string_field(*body, "description"));
                }
                if (body->contains("enabled")) {
                  dom.set_enabled(body->at("enabled").get<bool>());
                }
+               set_tags(dom, *body);
                pb::IdentityCommand cmd;
                *cmd.add_events()->mutable_domain_updated() = dom;
                submit_and_reply(std::move(cmd), req, reply, [this, dom] {

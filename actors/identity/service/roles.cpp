@@ -165,26 +165,17 @@ void identity_service::impl::install_roles(http::router& routes) const {
                  forbid(reply, "identity:create_role");
                  return;
                }
-               auto body = body_object(req, "role");
+               auto body = validated_member(req, "role",
+                                            keystone_body::role_create);
                if (!body) {
                  reply.fail(body.error());
                  return;
                }
-               for (auto st : {expect_string(*body, "name", true, 255),
-                               expect_string(*body, "domain_id", false, 64),
-                               expect_string(*body, "description", false, 255)}) {
-                 if (!st.ok()) {
-                   reply.fail(st);
-                   return;
-                 }
-               }
                pb::Role r;
                r.set_id(new_id());
                r.set_name(body->at("name").get<std::string>());
-               r.set_domain_id(body->value("domain_id", json{}).is_string()
-                                 ? body->at("domain_id").get<std::string>()
-                                 : std::string{});
-               r.set_description(body->value("description", std::string{}));
+               r.set_domain_id(string_field(*body, "domain_id"));
+               r.set_description(string_field(*body, "description"));
                pb::IdentityCommand cmd;
                *cmd.add_events()->mutable_role_created() = r;
                submit_and_reply(std::move(cmd), req, reply, [this, r] {

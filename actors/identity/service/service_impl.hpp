@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/identity/service/identity_service.hpp"
+#include "actors/identity/service/schemas.hpp"
 #include "runtime/core/blocking_pool.hpp"
 
 namespace strato::identity {
@@ -101,15 +102,10 @@ struct identity_service::impl {
 /// A fresh id in Keystone's form: 32 lowercase hex digits.
 [[nodiscard]] std::string new_id();
 
-/// The request body as a JSON object holding `key` as an object; 400 with
-/// Keystone's wording otherwise.
-[[nodiscard]] result<json> body_object(const http::request& req,
-                                       std::string_view key);
-
-/// Type checks for optional fields of a request object.
-[[nodiscard]] status expect_string(const json& obj, std::string_view field,
-                                   bool required, size_t max_length = 255);
-[[nodiscard]] status expect_bool(const json& obj, std::string_view field);
+/// `obj[field]` as a string, or `fallback` when absent or null. For bodies
+/// that passed their schema (schemas.hpp), which has checked the type.
+[[nodiscard]] std::string string_field(const json& obj, std::string_view field,
+                                       std::string fallback = {});
 
 [[nodiscard]] http::response json_response(int status, const json& body);
 [[nodiscard]] http::response no_content();

@@ -141,6 +141,24 @@ const pb::User* find_user(const directory& d, const json& ref) {
                         : nullptr;
 }
 
+/// The `user` of a password or application credential method, as
+/// Keystone's plugins check it before looking anything up: present, with an
+/// id or a name, and a name with its domain.
+status check_user_ref(const json& details, std::string_view method) {
+  auto user = details.find("user");
+  if (user == details.end() || !user->is_object()) {
+    return {errc::invalid_argument, expecting_to_find("user", method)};
+  }
+  auto id = string_field(*user, "id");
+  if (id.empty() && string_field(*user, "name").empty()) {
+    return {errc::invalid_argument, expecting_to_find("id or name", "user")};
+  }
+  if (id.empty() && !user->contains("domain")) {
+    return {errc::invalid_argument, expecting_to_find("domain", "user")};
+  }
+  return {};
+}
+
 struct scope_choice {
   scope_kind kind = scope_kind::unscoped;
   std::string id;
@@ -160,11 +178,21 @@ result<scope_choice> resolve_scope(const directory& d, const json& auth,
     }
     return scope_choice{};
   }
-  if (scope->is_string() && *scope == "unscoped") {
-    return scope_choice{};
+  // validated_auth has checked that exactly one kind is named; a string
+  // names it as Python's `in` finds it, by substring.
+  if (scope->is_string()) {
+    const auto& text = scope->get_ref<const std::string&>();
+    if (text.find("unscoped") != std::string::npos) {
+      return scope_choice{};
+    }
+    if (text.find("system") != std::string::npos) {
+      return scope_choice{scope_kind::system, "all"};
+    }
+    return status{errc::invalid_argument,
+                  expecting_to_find("project or domain details", "scope")};
   }
-  if (!scope->is_object()) {
-    return status{errc::invalid_argument, "Invalid input for field 'scope'."};
+  if (scope->contains("unscoped")) {
+    return scope_choice{};
   }
   if (auto p = scope->find("project"); p != scope->end()) {
     const pb::Project* project = nullptr;
@@ -173,7 +201,11 @@ result<scope_choice> resolve_scope(const directory& d, const json& auth,
     } else if (auto name = p->find("name");
                name != p->end() && name->is_string()) {
       auto dom = p->find("domain");
-      const auto* domain = dom != p->end() ? find_domain(d, *dom) : nullptr;
+      if (dom == p->end()) {
+        return status{errc::invalid_argument,
+                      expecting_to_find("domain", "project")};
+      }
+      const auto* domain = find_domain(d, *dom);
       if (domain != nullptr) {
         project = d.project_by_name(domain->id(), name->get<std::string>());
       }
@@ -190,10 +222,7 @@ result<scope_choice> resolve_scope(const directory& d, const json& auth,
     }
     return scope_choice{scope_kind::domain, domain->id()};
   }
-  if (auto sys = scope->find("system"); sys != scope->end()) {
-    return scope_choice{scope_kind::system, "all"};
-  }
-  return status{errc::invalid_argument, "Invalid input for field 'scope'."};
+  return scope_choice{scope_kind::system, "all"};
 }
 
 } // namespace
@@ -320,38 +349,23 @@ void identity_service::impl::install_tokens(http::router& routes) const {
 
 void identity_service::impl::issue(http::request req,
                                    http::responder reply) const {
-  auto parsed = json::parse(req.body, nullptr, false);
-  if (parsed.is_discarded() || !parsed.is_object() || !parsed.contains("auth")
-      || !parsed["auth"].is_object()) {
-    reply.fail(400, "Invalid input for field 'auth': 'auth' is a required "
-                    "property");
+  auto checked = validated_auth(req);
+  if (!checked) {
+    reply.fail(checked.error());
     return;
   }
-  auto auth = parsed["auth"];
-  auto identity = auth.find("identity");
-  if (identity == auth.end() || !identity->is_object()
-      || !identity->contains("methods") || !(*identity)["methods"].is_array()
-      || (*identity)["methods"].empty()) {
-    reply.fail(400, "Invalid input for field 'identity': 'methods' is a "
-                    "required property");
-    return;
-  }
-  auto method = (*identity)["methods"][0];
-  if (!method.is_string() || !identity->contains(method.get<std::string>())) {
-    reply.fail(400, "Invalid input for field 'identity': the method needs "
-                    "its own object.");
-    return;
-  }
+  const auto& auth = *checked;
+  const auto& identity = auth.at("identity");
+  // validated_auth leaves one distinct, implemented method with its object.
+  const auto& method = identity.at("methods").at(0);
   auto name = method.get<std::string>();
-  const auto& details = (*identity)[name];
+  const auto& details = identity.at(name);
   if (name == "password") {
     issue_for_password(std::move(req), std::move(reply), auth, details);
   } else if (name == "token") {
     issue_for_token(std::move(req), std::move(reply), auth, details);
-  } else if (name == "application_credential") {
-    issue_for_app_credential(std::move(req), std::move(reply), details);
   } else {
-    reply.fail(401, "Attempted to authenticate with an unsupported method.");
+    issue_for_app_credential(std::move(req), std::move(reply), details);
   }
 }
 
@@ -384,14 +398,11 @@ void identity_service::impl::issue_for_password(http::request req,
                                                 const json& auth,
                                                 const json& details) const {
   auto user_ref = details.find("user");
-  if (user_ref == details.end() || !user_ref->is_object()
-      || !user_ref->contains("password")
-      || !(*user_ref)["password"].is_string()) {
-    reply.fail(400, "Invalid input for field 'password': 'user' with a "
-                    "'password' is required.");
+  if (auto st = check_user_ref(details, "password"); !st.ok()) {
+    reply.fail(st);
     return;
   }
-  auto password = (*user_ref)["password"].get<std::string>();
+  auto password = string_field(*user_ref, "password");
   struct found {
     std::string user_id;
     std::string hash;
@@ -399,7 +410,8 @@ void identity_service::impl::issue_for_password(http::request req,
   };
   auto lookup = dir->read([&](const directory& d) -> result<found> {
     const auto* user = find_user(d, *user_ref);
-    if (user == nullptr || !user->enabled() || user->password_hash().empty()) {
+    if (user == nullptr || !user->enabled() || user->password_hash().empty()
+        || !user_ref->contains("password")) {
       return unauthorized();
     }
     auto scope = resolve_scope(d, auth, *user);
@@ -437,13 +449,9 @@ void identity_service::impl::issue_for_token(http::request req,
                                              http::responder reply,
                                              const json& auth,
                                              const json& details) const {
-  auto id = details.find("id");
-  if (id == details.end() || !id->is_string()) {
-    reply.fail(400, "Invalid input for field 'token': 'id' is a required "
-                    "property");
-    return;
-  }
-  auto original = decode_token(id->get<std::string>(), *keys, now_utc());
+  // The schema requires the id as a string.
+  auto original = decode_token(details.at("id").get<std::string>(), *keys,
+                               now_utc());
   if (!original) {
     reply.fail(unauthorized());
     return;
@@ -476,12 +484,19 @@ void identity_service::impl::issue_for_token(http::request req,
 
 void identity_service::impl::issue_for_app_credential(
   http::request req, http::responder reply, const json& details) const {
-  auto secret = details.find("secret");
-  if (secret == details.end() || !secret->is_string()) {
-    reply.fail(400, "Invalid input for field 'application_credential': "
-                    "'secret' is a required property");
-    return;
+  if (string_field(details, "id").empty()) {
+    if (string_field(details, "name").empty()) {
+      reply.fail(400, expecting_to_find("name or ID",
+                                        "application credential"));
+      return;
+    }
+    if (auto st = check_user_ref(details, "application credential");
+        !st.ok()) {
+      reply.fail(st);
+      return;
+    }
   }
+  auto secret = details.find("secret");
   auto lookup = dir->read(
     [&](const directory& d) -> result<pb::ApplicationCredential> {
       const pb::ApplicationCredential* cred = nullptr;
@@ -499,7 +514,7 @@ void identity_service::impl::issue_for_app_credential(
           }
         }
       }
-      if (cred == nullptr) {
+      if (cred == nullptr || secret == details.end()) {
         return unauthorized();
       }
       return *cred;

@@ -8,43 +8,18 @@ namespace strato::identity {
 
 namespace {
 
-status check_user_fields(const json& u, bool creating) {
-  for (auto st : {expect_string(u, "name", creating, 255),
-                  expect_string(u, "domain_id", false, 64),
-                  expect_string(u, "default_project_id", false, 64),
-                  expect_string(u, "email", false, 255),
-                  expect_string(u, "description", false, 65535),
-                  expect_bool(u, "enabled")}) {
-    if (!st.ok()) {
-      return st;
-    }
-  }
-  if (auto pw = u.find("password"); pw != u.end() && !pw->is_null()
-                                    && !pw->is_string()) {
-    return {errc::invalid_argument,
-            "Invalid input for field 'password': it is not of type 'string'"};
-  }
-  return {};
-}
-
-std::string string_or_empty(const json& body, const char* field) {
-  auto it = body.find(field);
-  return it != body.end() && it->is_string() ? it->get<std::string>()
-                                             : std::string{};
-}
-
 void apply_user_fields(pb::User& u, const json& body) {
   if (body.contains("name")) {
     u.set_name(body.at("name").get<std::string>());
   }
   if (body.contains("email")) {
-    u.set_email(string_or_empty(body, "email"));
+    u.set_email(string_field(body, "email"));
   }
   if (body.contains("description")) {
-    u.set_description(string_or_empty(body, "description"));
+    u.set_description(string_field(body, "description"));
   }
   if (body.contains("default_project_id")) {
-    u.set_default_project_id(string_or_empty(body, "default_project_id"));
+    u.set_default_project_id(string_field(body, "default_project_id"));
   }
   if (body.contains("enabled")) {
     u.set_enabled(body.at("enabled").get<bool>());
@@ -142,13 +117,10 @@ void identity_service::impl::install_users(http::router& routes) const {
                  forbid(reply, "identity:create_user");
                  return;
                }
-               auto body = body_object(req, "user");
+               auto body = validated_member(req, "user",
+                                            keystone_body::user_create);
                if (!body) {
                  reply.fail(body.error());
-                 return;
-               }
-               if (auto st = check_user_fields(*body, true); !st.ok()) {
-                 reply.fail(st);
                  return;
                }
                pb::User u;
@@ -189,13 +161,10 @@ void identity_service::impl::install_users(http::router& routes) const {
                  forbid(reply, "identity:update_user");
                  return;
                }
-               auto body = body_object(req, "user");
+               auto body = validated_member(req, "user",
+                                            keystone_body::user_update);
                if (!body) {
                  reply.fail(body.error());
-                 return;
-               }
-               if (auto st = check_user_fields(*body, false); !st.ok()) {
-                 reply.fail(st);
                  return;
                }
                auto id = std::string{req.path_param("user_id")};
@@ -350,24 +319,17 @@ void identity_service::impl::install_groups(http::router& routes) const {
                  forbid(reply, "identity:create_group");
                  return;
                }
-               auto body = body_object(req, "group");
+               auto body = validated_member(req, "group",
+                                            keystone_body::group_create);
                if (!body) {
                  reply.fail(body.error());
                  return;
-               }
-               for (auto st : {expect_string(*body, "name", true, 64),
-                               expect_string(*body, "domain_id", false, 64),
-                               expect_string(*body, "description", false, 65535)}) {
-                 if (!st.ok()) {
-                   reply.fail(st);
-                   return;
-                 }
                }
                pb::Group g;
                g.set_id(new_id());
                g.set_name(body->at("name").get<std::string>());
                g.set_domain_id(body->value("domain_id", std::string{"default"}));
-               g.set_description(body->value("description", std::string{}));
+               g.set_description(string_field(*body, "description"));
                pb::IdentityCommand cmd;
                *cmd.add_events()->mutable_group_created() = g;
                submit_and_reply(std::move(cmd), req, reply, [this, g] {
