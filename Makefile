@@ -4,7 +4,10 @@ DEBIAN_PACKAGES := cmake ninja-build g++ ccache pkg-config \
   libcaf-dev libprotobuf-dev protobuf-compiler librocksdb-dev doctest-dev \
   libbenchmark-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libcli11-dev \
   libssl-dev libboost-dev clang libclang-rt-14-dev \
-  openssl python3-openstackclient python3-openstacksdk
+  openssl python3-openstackclient python3-openstacksdk \
+  openvswitch-switch dnsmasq-base iptables udhcpc ethtool \
+  libvirt-dev qemu-utils \
+  python3-osc-placement gnuplot-nox
 
 BUILD_DIR ?= build
 ASAN_DIR ?= build-asan

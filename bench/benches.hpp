@@ -14,6 +14,7 @@ struct bench_options {
   std::string dir;
   std::chrono::milliseconds seconds_per_case{2000};
   bool quick = false; ///< Smaller sizes, for CI smoke runs.
+  std::string plot;   ///< scheduler: PNG of ops/s and p99 against hosts.
 };
 
 /// A scratch directory under `parent`, removed afterwards.
@@ -36,5 +37,15 @@ int run_entities(const bench_options& opts, reporter& out);
 int run_tokens(const bench_options& opts, reporter& out);
 int run_http(const bench_options& opts, reporter& out);
 int run_scheduler(const bench_options& opts, reporter& out);
+/// The scheduler's claim path through its actors (part of `scheduler`).
+int run_scheduler_actors(const bench_options& opts, reporter& out);
+/// Writes `png` (and its .dat/.gp) with gnuplot; 0 on success.
+int plot_scheduler(const std::vector<measurement>& cases, const std::string& png);
+int run_network(const bench_options& opts, reporter& out);
+int run_images(const bench_options& opts, reporter& out);
+int run_volumes(const bench_options& opts, reporter& out);
+int run_churn(const bench_options& opts, reporter& out);
+int run_ovs(const bench_options& opts, reporter& out);
+int run_hypervisor(const bench_options& opts, reporter& out);
 
 } // namespace strato::bench

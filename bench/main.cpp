@@ -50,6 +50,20 @@ int main(int argc, char** argv) {
     "http", "authenticated API requests/s through the HTTP front");
   auto* scheduler = app.add_subcommand(
     "scheduler", "placement decisions/s on fake clouds of 1k-100k hosts");
+  scheduler->add_option("--plot", opts.plot,
+                        "write a PNG of decisions/s and p99 against host count");
+  auto* network = app.add_subcommand(
+    "network", "port create+delete/s and IP allocations/s on a /16");
+  auto* images = app.add_subcommand(
+    "images", "image upload/download MB/s through the API against cp");
+  auto* volumes = app.add_subcommand(
+    "volumes", "volume create+delete/s with the file and fake drivers");
+  auto* churn = app.add_subcommand(
+    "churn", "server boot+delete cycles/s through the instance entities");
+  auto* ovs = app.add_subcommand(
+    "ovs", "network driver port plug+unplug/s: noop and a private ovsdb-server");
+  auto* hypervisor = app.add_subcommand(
+    "hypervisor", "spawn+destroy/s: fake and libvirt test drivers, via the agent");
   auto* all = app.add_subcommand("all", "every benchmark");
   CLI11_PARSE(app, argc, argv);
   opts.seconds_per_case = std::chrono::milliseconds{ms};
@@ -69,6 +83,24 @@ int main(int argc, char** argv) {
   }
   if (*scheduler || *all) {
     rc |= run_scheduler(opts, out);
+  }
+  if (*network || *all) {
+    rc |= run_network(opts, out);
+  }
+  if (*images || *all) {
+    rc |= run_images(opts, out);
+  }
+  if (*volumes || *all) {
+    rc |= run_volumes(opts, out);
+  }
+  if (*churn || *all) {
+    rc |= run_churn(opts, out);
+  }
+  if (*ovs || *all) {
+    rc |= run_ovs(opts, out);
+  }
+  if (*hypervisor || *all) {
+    rc |= run_hypervisor(opts, out);
   }
   return rc;
 }

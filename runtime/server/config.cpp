@@ -62,6 +62,66 @@ void add_node_options(CLI::App& serve, node_config& config) {
   serve.add_option("--admin-password", config.admin_password,
                    "password of the bootstrap admin (generated if unset)")
     ->envname("STRATO_ADMIN_PASSWORD");
+  // Compute host agent (actors/compute_agent).
+  serve.add_option("--hypervisor", config.hypervisor, "fake or libvirt")
+    ->envname("STRATO_HYPERVISOR")
+    ->check(CLI::IsMember({"fake", "libvirt"}))
+    ->capture_default_str();
+  serve.add_option("--libvirt-uri", config.libvirt_uri,
+                   "libvirt connection (qemu:///system, test:///default)")
+    ->envname("STRATO_LIBVIRT_URI")
+    ->capture_default_str();
+  serve.add_option("--libvirt-virt-type", config.libvirt_virt_type,
+                   "domain type: kvm, or qemu for software emulation")
+    ->envname("STRATO_LIBVIRT_VIRT_TYPE")
+    ->check(CLI::IsMember({"kvm", "qemu"}))
+    ->capture_default_str();
+  serve.add_option("--compute-host", config.compute_host,
+                   "this node's compute host name (default: hostname)")
+    ->envname("STRATO_COMPUTE_HOST");
+  serve.add_option("--fake-compute-hosts", config.fake_compute_hosts,
+                   "fake hosts to present with --hypervisor fake")
+    ->envname("STRATO_FAKE_COMPUTE_HOSTS")
+    ->check(CLI::Range(1, 100000))
+    ->capture_default_str();
+  // Block storage (actors/volume).
+  serve.add_option("--volume-driver", config.volume_driver,
+                   "volume files: file (qcow2 via qemu-img) or fake")
+    ->envname("STRATO_VOLUME_DRIVER")
+    ->check(CLI::IsMember({"file", "fake"}))
+    ->capture_default_str();
+  // Networking data plane (drivers/network).
+  serve.add_option("--network-driver", config.network_driver, "ovs or noop")
+    ->envname("STRATO_NETWORK_DRIVER")
+    ->check(CLI::IsMember({"ovs", "noop"}))
+    ->capture_default_str();
+  serve.add_option("--ovsdb", config.ovsdb,
+                   "OVSDB server of this host: unix:PATH or tcp:IP:PORT")
+    ->envname("STRATO_OVSDB")
+    ->capture_default_str();
+  serve.add_option("--integration-bridge", config.integration_bridge,
+                   "OVS bridge that instance ports are plugged into")
+    ->envname("STRATO_INTEGRATION_BRIDGE")
+    ->capture_default_str();
+  // Networking (actors/network).
+  serve.add_option("--tenant-network-type", config.tenant_network_type,
+                   "segment type of project networks")
+    ->envname("STRATO_TENANT_NETWORK_TYPE")
+    ->check(CLI::IsMember({"vxlan", "gre", "vlan", "local"}))
+    ->capture_default_str();
+  serve.add_option("--network-vlan-range", config.network_vlan_range,
+                   "PHYSNET:MIN:MAX VLAN tags for project networks")
+    ->envname("STRATO_NETWORK_VLAN_RANGE")
+    ->capture_default_str();
+  serve.add_option("--network-tunnel-range", config.network_tunnel_range,
+                   "MIN:MAX VXLAN VNIs / GRE keys for project networks")
+    ->envname("STRATO_NETWORK_TUNNEL_RANGE")
+    ->capture_default_str();
+  serve.add_option("--scheduler-shards", config.scheduler_shards,
+                   "Scheduler shards the compute hosts are partitioned across")
+    ->envname("STRATO_SCHEDULER_SHARDS")
+    ->check(CLI::Range(1, 64))
+    ->capture_default_str();
 }
 
 } // namespace

@@ -30,6 +30,41 @@ struct node_config {
   std::string tls_private_key_file;
   /// The bootstrap admin's password; generated when empty.
   std::string admin_password;
+
+  // Compute host agent (actors/compute_agent): the hypervisor this node runs
+  // guests on.
+  std::string hypervisor = "fake"; ///< "fake" or "libvirt".
+  std::string libvirt_uri = "qemu:///system";
+  std::string libvirt_virt_type = "qemu"; ///< "kvm" or "qemu" (emulation).
+  /// This node's compute host name; empty: the machine's hostname.
+  std::string compute_host;
+  /// Fake hosts this process presents (benchmarks): NAME-1 ... NAME-N.
+  size_t fake_compute_hosts = 1;
+
+  // Block storage (actors/volume): where volume, snapshot and backup files
+  // live. "file": qcow2 files made with qemu-img under
+  // <data-dir>/volumes and <data-dir>/volume-backups; "fake": nothing on
+  // disk (benchmarks).
+  std::string volume_driver = "file";
+
+  // Networking data plane (drivers/network): "ovs" writes the integration
+  // bridge and ports to OVSDB and runs DHCP and routers in namespaces;
+  // "noop" does nothing (API-only nodes, benchmarks).
+  std::string network_driver = "noop";
+  std::string ovsdb = "unix:/run/openvswitch/db.sock"; ///< or tcp:IP:PORT
+  std::string integration_bridge = "br-int";
+
+  // Networking (actors/network): the segment project networks get, one per
+  // network and never shared (tenant isolation).
+  std::string tenant_network_type = "vxlan"; ///< vxlan, gre, vlan or local.
+  /// PHYSNET:MIN:MAX, the VLAN tags of VLAN project networks.
+  std::string network_vlan_range = "physnet1:100:4094";
+  /// MIN:MAX, the VXLAN VNIs and GRE keys of project networks.
+  std::string network_tunnel_range = "1:1000";
+
+  // Scheduler and placement (actors/scheduler): hosts are partitioned across
+  // this many scheduler shards, each deciding and claiming for its own hosts.
+  uint32_t scheduler_shards = 4;
 };
 
 /// Outcome of reading the command line: run `serve` with `config`, or exit

@@ -82,6 +82,12 @@ public:
     http_config.body_limit = config_.max_body_bytes;
     http_config.tls_certificate_file = config_.tls_certificate_file;
     http_config.tls_private_key_file = config_.tls_private_key_file;
+    http_config.streamed_body_limit = [this](http::method m,
+                                             std::string_view target) {
+      auto* routes = routes_.load(std::memory_order_acquire);
+      return routes ? routes->streamed_body_limit(m, target)
+                    : std::optional<uint64_t>{};
+    };
     // The routes need the public URL, which needs the bound port: until they
     // are published, requests get a 503. Once published the router is only
     // read, so I/O threads share it without locks.

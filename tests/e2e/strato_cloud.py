@@ -71,7 +71,10 @@ class StratoCloud:
         assert result.returncode == 0, \
             f"{' '.join(args)} failed ({result.returncode}):\n{result.stderr}"
         if "-f" in args and "json" in args:
-            return json.loads(result.stdout) if result.stdout.strip() else None
+            # `--wait` prints its progress to stdout before the document.
+            out = result.stdout
+            starts = [i for i in (out.find("{"), out.find("[")) if i >= 0]
+            return json.loads(out[min(starts):]) if starts else None
         return result.stdout
 
     def http_status(self, path, token):
