@@ -16,6 +16,9 @@ LISTEN ?= 127.0.0.1:8080
 CTEST_JOBS ?= 2
 export CTEST_NO_TESTS_ACTION := error
 export CCACHE_DIR ?= $(HOME)/.ccache
+# Paths relative to the checkout, so that another clone (CI's) hits the cache.
+export CCACHE_BASEDIR ?= $(CURDIR)
+export CCACHE_NOHASHDIR ?= true
 
 .PHONY: all deps build build-asan run test test-unit test-asan bench clean
 
