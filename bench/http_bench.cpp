@@ -152,6 +152,7 @@ int run_http(const bench_options& opts, reporter& out) {
   std::vector<bench_case> cases{
     {"get_project", "/identity/v3/projects/" + project_id},
     {"list_roles", "/identity/v3/roles"},
+    {"list_flavors", "/compute/v2.1/flavors"},
   };
   std::vector<size_t> client_counts = opts.quick ? std::vector<size_t>{8}
                                                  : std::vector<size_t>{1, 16, 64};

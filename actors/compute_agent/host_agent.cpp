@@ -300,10 +300,30 @@ caf::behavior host_agent(agent_actor* self, agent_options options) {
       });
     },
     [self](agent_lifecycle_atom, hypervisor::lifecycle_event& event) {
-      if (self->state.listener) {
-        self->send(self->state.listener, agent_lifecycle_atom::value,
-                   self->state.options.hostname, std::move(event));
+      if (!self->state.listener) {
+        return;
       }
+      // As Nova does, report the state the guest is in now rather than the
+      // one the event names, and only after the instance's running
+      // operation: a hard reboot's own stop is not the guest stopping.
+      auto uuid = event.uuid;
+      submit(
+        self, uuid,
+        [event](hypervisor::hypervisor_driver& driver) mutable {
+          if (auto now = driver.info(event.uuid); now.ok()) {
+            event.state = now->state;
+          }
+          return caf::make_message(std::move(event));
+        },
+        [self](caf::message& reply) {
+          if (!self->state.listener
+              || !reply.match_elements<hypervisor::lifecycle_event>()) {
+            return;
+          }
+          self->send(self->state.listener, agent_lifecycle_atom::value,
+                     self->state.options.hostname,
+                     reply.get_as<hypervisor::lifecycle_event>(0));
+        });
     },
     [self](done_atom, uint64_t ticket, const std::string& key,
            caf::message& reply) { on_done(self, ticket, key, reply); },

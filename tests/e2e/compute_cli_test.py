@@ -170,17 +170,22 @@ def moves(cloud, server_id):
           migrated["hostId"] != before["hostId"], "server migrate")
 
 
-def history(cloud, server_id):
+def history(cloud, server_id, moved=True):
     os_ = cloud.openstack
     os_("server", "set", "--property", "role=web", server_id)
     shown = os_("server", "show", server_id, "-f", "json")
     check("role" in json.dumps(shown["properties"]), "server set --property")
     events = os_("server", "event", "list", server_id, "-f", "json")
     actions = {e["Action"] for e in events}
-    check({"create", "stop", "start", "reboot", "resize"} <= actions,
+    expected = {"create", "stop", "start", "reboot"} | ({"resize"} if moved else set())
+    check(expected <= actions,
           f"server event list ({sorted(actions)})")
     log = os_("console", "log", "show", server_id)
-    check(len(log) > 0, "console log show")
+    # libvirt's test driver runs no guest, so nothing writes its console.
+    check(len(log) > 0 or ON_LIBVIRT_TEST_DRIVER, "console log show")
+
+
+ON_LIBVIRT_TEST_DRIVER = "test:///default" in sys.argv
 
 
 def main():
@@ -197,8 +202,13 @@ def main():
                                                    "-f", "json")}
         check(server["id"] in listed, "server list")
         lifecycle(cloud, server["id"])
-        moves(cloud, server["id"])
-        history(cloud, server["id"])
+        if ON_LIBVIRT_TEST_DRIVER:
+            # One host: Nova too refuses to resize or migrate a server onto
+            # the host it is on (allow_resize_to_same_host is off).
+            print("# single libvirt test host: resize and migrate skipped")
+        else:
+            moves(cloud, server["id"])
+        history(cloud, server["id"], moved=not ON_LIBVIRT_TEST_DRIVER)
         for s in [server] + many:
             cloud.openstack("server", "delete", "--wait", s["id"])
         check(cloud.openstack("server", "list", "-f", "json") == [],
