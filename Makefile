@@ -55,7 +55,8 @@ run: build
 
 test: build build-asan
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(CTEST_JOBS)
-	cd $(ASAN_DIR) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	cd $(ASAN_DIR) && ASAN_OPTIONS=detect_leaks=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:suppressions=$(CURDIR)/tests/sanitizers/ubsan.supp \
 	  ctest --output-on-failure -j $(CTEST_JOBS) -L unit
 	$(MAKE) --no-print-directory fuzz
 
