@@ -10,6 +10,7 @@
 #include "runtime/actor/shard_region.hpp"
 #include "runtime/store/rocksdb_event_store.hpp"
 #include "tests/support/counter_entity.hpp"
+#include "runtime/actor/spawn_function.hpp"
 
 namespace strato::bench {
 
@@ -121,7 +122,7 @@ drive(node& n, const std::vector<std::vector<std::string>>& id_slices,
     job->msg = msg;
     job->deadline = start + length;
     jobs.push_back(job);
-    n.sys->spawn([job, s = caf::actor{sink}](caf::event_based_actor* self) {
+    strato::actor::spawn_function(*n.sys, [job, s = caf::actor{sink}](caf::event_based_actor* self) {
       client_step(self, job, s);
     });
   }

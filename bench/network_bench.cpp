@@ -19,6 +19,7 @@
 #include "bench/benches.hpp"
 #include "runtime/actor/shard_region.hpp"
 #include "runtime/store/rocksdb_event_store.hpp"
+#include "runtime/actor/spawn_function.hpp"
 
 namespace strato::bench {
 
@@ -206,7 +207,7 @@ void bench_port_cycle(const bench_options& opts, reporter& out, bool fsync,
     job->index = i;
     job->deadline = start + opts.seconds_per_case;
     jobs.push_back(job);
-    sys->spawn([job, s = caf::actor{sink}](caf::event_based_actor* self) {
+    strato::actor::spawn_function(*sys, [job, s = caf::actor{sink}](caf::event_based_actor* self) {
       cycle_step(self, job, s);
     });
   }

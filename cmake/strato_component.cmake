@@ -16,11 +16,7 @@ if(STRATO_SANITIZERS)
     target_compile_options(strato_build INTERFACE -fsanitize=${_san})
     target_link_options(strato_build INTERFACE -fsanitize=${_san})
   endforeach()
-  # Every report is fatal (halt_on_error in UBSAN_OPTIONS); "null" is made
-  # recoverable only so that tests/sanitizers/ubsan.supp can exempt CAF's
-  # one known case (unrecoverable reports cannot be suppressed).
-  target_compile_options(strato_build INTERFACE -fno-omit-frame-pointer -fno-sanitize-recover=all
-    -fsanitize-recover=null)
+  target_compile_options(strato_build INTERFACE -fno-omit-frame-pointer -fno-sanitize-recover=all)
 endif()
 
 # strato_add_library(NAME SOURCES ... DEPS ... [PUBLIC_DEPS ...])

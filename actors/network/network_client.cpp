@@ -4,6 +4,7 @@
 
 #include "actors/network/dataplane.hpp"
 #include "runtime/actor/caf_error.hpp"
+#include "runtime/actor/spawn_function.hpp"
 
 namespace strato::network {
 
@@ -36,7 +37,7 @@ void network_client::submit(std::string project, tenant::quota_amounts reserve,
       inner(std::move(st));
     };
   }
-  sys_.spawn([region = region_, tenant = tenant_, timeout = timeout_,
+  actor::spawn_function(sys_, [region = region_, tenant = tenant_, timeout = timeout_,
               project = std::move(project), reserve = std::move(reserve),
               decide = std::move(decide), request_id = std::move(request_id),
               done = std::move(done),

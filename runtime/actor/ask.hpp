@@ -15,6 +15,7 @@
 #include <functional>
 
 #include "runtime/actor/caf_error.hpp"
+#include "runtime/actor/spawn_function.hpp"
 #include "runtime/core/error.hpp"
 
 namespace strato::actor {
@@ -23,7 +24,7 @@ template <class Reply>
 void ask(caf::actor_system& sys, const caf::actor& dest, caf::message msg,
          std::chrono::milliseconds timeout,
          std::function<void(result<Reply>)> done) {
-  sys.spawn([dest, msg = std::move(msg), timeout,
+  spawn_function(sys, [dest, msg = std::move(msg), timeout,
                              done = std::move(done)](
                               caf::event_based_actor* self) mutable {
     // The asker has no behavior of its own: it quits with the answer, or a

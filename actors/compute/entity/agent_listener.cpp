@@ -5,6 +5,7 @@
 #include "actors/compute/core/server_index.hpp"
 #include "actors/compute/entity/instance_entity.hpp"
 #include "actors/compute_agent/agent_protocol.hpp"
+#include "runtime/actor/spawn_function.hpp"
 
 namespace strato::compute {
 
@@ -50,7 +51,7 @@ caf::actor spawn_agent_listener(caf::actor_system& sys,
   if (!compute_agent) {
     return {};
   }
-  return sys.spawn([compute_agent, instances,
+  return actor::spawn_function(sys, [compute_agent, instances,
                     servers](caf::event_based_actor* self) -> caf::behavior {
     self->request(compute_agent, agent_timeout, agent::agent_hosts_atom::value)
       .then(

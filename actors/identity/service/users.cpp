@@ -3,6 +3,7 @@
 #include "actors/identity/crypto/keystone_time.hpp"
 #include "actors/identity/crypto/password_hash.hpp"
 #include "actors/identity/service/service_impl.hpp"
+#include "runtime/actor/spawn_function.hpp"
 
 namespace strato::identity {
 
@@ -42,7 +43,7 @@ void identity_service::impl::hash_then(
   // The hash runs on the blocking pool; the continuation runs in an actor
   // that the pool messages, so that spawning and asking stay on CAF's
   // threads (spawning from pool threads kept CAF from shutting down).
-  sys.spawn([this, reply, password = std::move(password),
+  actor::spawn_function(sys, [this, reply, password = std::move(password),
              next = std::move(next)](caf::event_based_actor* self) mutable
             -> caf::behavior {
     pool.post([hdl = caf::actor_cast<caf::actor>(self),

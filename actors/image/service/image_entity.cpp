@@ -9,6 +9,7 @@
 #include "actors/image/image_protocol.hpp"
 #include "actors/image/model/image_patch.hpp"
 #include "runtime/actor/caf_error.hpp"
+#include "runtime/actor/spawn_function.hpp"
 
 namespace strato::image {
 
@@ -165,7 +166,7 @@ actor::entity_spawner image_entity_spawner(actor::entity_env env) {
 }
 
 caf::actor spawn_image_front(caf::actor_system& sys, caf::actor region) {
-  return sys.spawn([region](caf::event_based_actor* self) -> caf::behavior {
+  return actor::spawn_function(sys, [region](caf::event_based_actor* self) -> caf::behavior {
     return {
       [self, region](image_lookup& q) {
         auto id = q.image_id;

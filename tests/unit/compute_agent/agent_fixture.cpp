@@ -3,6 +3,7 @@
 #include <thread>
 
 #include "actors/scheduler/scheduler_protocol.hpp"
+#include "runtime/actor/spawn_function.hpp"
 
 namespace strato::testing {
 
@@ -56,7 +57,7 @@ result<instance_outcome> agent_fixture::run(instance_operation op,
 }
 
 caf::actor agent_fixture::spawn_listener(std::shared_ptr<listener_log> log) {
-  auto listener = system_->spawn([log](caf::event_based_actor*) -> caf::behavior {
+  auto listener = actor::spawn_function(*system_, [log](caf::event_based_actor*) -> caf::behavior {
     return {
       [log](agent_expected_atom, const std::string&) {
         std::lock_guard guard{log->mutex};
@@ -78,7 +79,7 @@ caf::actor agent_fixture::spawn_listener(std::shared_ptr<listener_log> log) {
 }
 
 caf::actor agent_fixture::spawn_scheduler(std::shared_ptr<scheduler_log> log) {
-  auto scheduler = system_->spawn([log](caf::event_based_actor*) -> caf::behavior {
+  auto scheduler = actor::spawn_function(*system_, [log](caf::event_based_actor*) -> caf::behavior {
     return {
       [log](scheduler::register_host_atom, const scheduler::compute_host& host) {
         std::lock_guard guard{log->mutex};
