@@ -59,6 +59,7 @@ struct compute_api {
   caf::actor image;  ///< May be invalid: images are not checked.
   bool has_network = false;
   bool has_volume = false;
+  caf::actor volume; ///< "volume"; may be invalid: no volume attachments.
 
   /// Wraps `h`: authenticates, negotiates the version, then runs it.
   [[nodiscard]] http::handler wrap(call_handler h) const;
@@ -82,6 +83,7 @@ struct compute_api {
   void install_actions(http::router& routes) const;
   void install_server_extras(http::router& routes) const;
   void install_misc(http::router& routes) const;
+  void install_volume_attachments(http::router& routes) const;
 };
 
 // -- helpers shared by the route files ---------------------------------------

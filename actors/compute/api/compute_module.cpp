@@ -49,6 +49,7 @@ public:
     env->host_gateway = gateway_;
     env->tenant = ctx.actors.get("tenant");
     env->catalog = api_.catalog_region;
+    env->volume = ctx.actors.get("volume");
     actor::region_options instance_opts;
     instance_opts.kind = std::string{instance_aggregate::kind};
     instance_opts.spawn = actor::make_spawner<instance_aggregate>(
@@ -58,7 +59,8 @@ public:
     api_.tenant = env->tenant;
     api_.image = gw.image;
     api_.has_network = static_cast<bool>(ctx.actors.get("network"));
-    api_.has_volume = static_cast<bool>(ctx.actors.get("volume"));
+    api_.volume = env->volume;
+    api_.has_volume = static_cast<bool>(api_.volume);
     ctx.actors.put("instance", api_.instance_region);
     listener_ = spawn_agent_listener(ctx.system, gw.compute_agent,
                                      api_.instance_region, api_.servers);
@@ -79,6 +81,7 @@ public:
     api_.install_actions(routes);
     api_.install_server_extras(routes);
     api_.install_misc(routes);
+    api_.install_volume_attachments(routes);
   }
 
   void stop() override {

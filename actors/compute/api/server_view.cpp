@@ -135,7 +135,15 @@ json render_server(const call& c, const server_record& s, bool detail) {
   out["OS-EXT-STS:task_state"] = or_null(m.task_state);
   out["OS-EXT-STS:vm_state"] = m.vm_state;
   out["OS-EXT-STS:power_state"] = m.power_state;
-  out["os-extended-volumes:volumes_attached"] = json::array();
+  json volumes = json::array();
+  for (const auto& v : m.volumes) {
+    json row{{"id", v.volume_id()}};
+    if (c.at_least(3)) {
+      row["delete_on_termination"] = v.delete_on_termination();
+    }
+    volumes.push_back(std::move(row));
+  }
+  out["os-extended-volumes:volumes_attached"] = std::move(volumes);
   if (c.at_least(16) && c.admin()) {
     out["host_status"] = m.host.empty() ? "" : "UP";
   }

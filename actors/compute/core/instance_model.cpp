@@ -1,5 +1,6 @@
 #include "actors/compute/core/instance_model.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace strato::compute {
@@ -67,7 +68,48 @@ void apply_update(instance_model& m, const pb::Updated& ev) {
   m.updated_at_us = ev.at_us();
 }
 
+void apply_volume_change(instance_model& m,
+                         const pb::VolumeAttachmentChanged& ev) {
+  auto& volumes = m.volumes;
+  auto it = std::find_if(volumes.begin(), volumes.end(), [&](const auto& v) {
+    return v.volume_id() == ev.volume_id();
+  });
+  if (it == volumes.end()) {
+    return;
+  }
+  if (ev.phase() == "detached") {
+    volumes.erase(it);
+    return;
+  }
+  it->set_phase(ev.phase());
+  if (ev.has_attachment_id()) {
+    it->set_attachment_id(ev.attachment_id());
+  }
+  if (ev.has_fault()) {
+    it->set_fault(ev.fault());
+  }
+  if (ev.has_request_id()) {
+    it->set_request_id(ev.request_id());
+  }
+}
+
 } // namespace
+
+bool instance_model::volume_work_pending() const {
+  return std::any_of(volumes.begin(), volumes.end(), [](const auto& v) {
+    return v.phase() != "attached";
+  });
+}
+
+const pb::VolumeAttachment*
+instance_model::find_volume(const std::string& volume_id) const {
+  for (const auto& v : volumes) {
+    if (v.volume_id() == volume_id) {
+      return &v;
+    }
+  }
+  return nullptr;
+}
 
 void instance_model::apply(const event_type& event) {
   switch (event.event_case()) {
@@ -122,6 +164,13 @@ void instance_model::apply(const event_type& event) {
       current_request_id.clear();
       pending.Clear();
       migration_target.clear();
+      volumes.clear();
+      break;
+    case pb::InstanceEvent::kVolumeAttachRequested:
+      volumes.push_back(event.volume_attach_requested());
+      break;
+    case pb::InstanceEvent::kVolumeAttachmentChanged:
+      apply_volume_change(*this, event.volume_attachment_changed());
       break;
     case pb::InstanceEvent::EVENT_NOT_SET:
       break;
@@ -153,6 +202,7 @@ pb::InstanceSnapshot instance_model::snapshot() const {
   s.set_current_request_id(current_request_id);
   *s.mutable_pending() = pending;
   s.set_migration_target(migration_target);
+  s.mutable_volumes()->Add(volumes.begin(), volumes.end());
   return s;
 }
 
@@ -181,6 +231,7 @@ void instance_model::restore(const pb::InstanceSnapshot& s) {
   current_request_id = s.current_request_id();
   pending = s.pending();
   migration_target = s.migration_target();
+  volumes.assign(s.volumes().begin(), s.volumes().end());
 }
 
 std::string instance_model::snapshot_state() const {

@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "runtime/core/error.hpp"
 #include "strato/compute/v1/compute.pb.h"
@@ -66,6 +67,8 @@ struct instance_model {
   pb::ActionStarted pending;
   /// Where a migration or resize goes, once picked.
   std::string migration_target;
+  /// Volumes attached or being attached/detached, in attach order.
+  std::vector<pb::VolumeAttachment> volumes;
 
   [[nodiscard]] bool exists() const {
     return !created.id().empty() && !deleted;
@@ -81,8 +84,12 @@ struct instance_model {
   [[nodiscard]] status restore(std::string_view state);
   /// An entity with an operation in flight stays resident.
   [[nodiscard]] bool passivation_allowed() const {
-    return task_state.empty();
+    return task_state.empty() && !volume_work_pending();
   }
+  /// Some attachment is between steps of an attach or detach.
+  [[nodiscard]] bool volume_work_pending() const;
+  [[nodiscard]] const pb::VolumeAttachment*
+  find_volume(const std::string& volume_id) const;
 };
 
 /// The API status Nova derives from vm_state and task_state

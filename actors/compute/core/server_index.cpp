@@ -68,7 +68,7 @@ std::vector<std::string> server_index::in_flight() const {
   std::shared_lock lock{mutex_};
   std::vector<std::string> out;
   for (const auto& [id, s] : servers_) {
-    if (!s.model.task_state.empty()) {
+    if (!s.model.task_state.empty() || s.model.volume_work_pending()) {
       out.push_back(id);
     }
   }

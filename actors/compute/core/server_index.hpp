@@ -54,7 +54,8 @@ public:
 
   [[nodiscard]] std::optional<server_record> find(const std::string& id) const;
 
-  /// Servers with an operation in flight, to resume after a restart.
+  /// Servers with an operation (or a volume attach/detach) in flight, to
+  /// resume after a restart.
   [[nodiscard]] std::vector<std::string> in_flight() const;
 
   [[nodiscard]] size_t size() const;

@@ -82,6 +82,9 @@ result<host_op_result> simulate(gateway_state& st, const host_op& op) {
     st.guests[op.other_host][op.uuid] = 1;
     return host_op_result{op.other_host, 1, {}};
   }
+  if (op.op == "attach_volume" || op.op == "detach_volume") {
+    return host_op_result{op.host, 0, {}};
+  }
   if (op.op == "console") {
     return host_op_result{op.host, 0,
                           "[    0.000000] Linux version 6.1.0 (simulated)\n"
@@ -261,6 +264,45 @@ void pick_from_agents(gateway_actor* self, const host_op& op, promise rp) {
       [rp](caf::error& err) mutable { rp.deliver(err); });
 }
 
+/// Attaching a disk the guest has, or detaching one it lacks (or from a
+/// guest that is gone), is what a resumed step finds: both succeed.
+bool already_done(const host_op& op, const status& st) {
+  if (op.op == "attach_volume") {
+    return st.code() == errc::conflict;
+  }
+  return st.code() == errc::not_found;
+}
+
+void volume_on_agent(gateway_actor* self, const host_op& op, promise rp) {
+  agent::instance_command cmd;
+  cmd.uuid = op.uuid;
+  cmd.request_id = op.request_id;
+  cmd.device_id = op.volume_id;
+  if (op.op == "attach_volume") {
+    cmd.operation = agent::instance_operation::attach_volume;
+    auto device = op.device;
+    if (device.rfind("/dev/", 0) == 0) {
+      device = device.substr(5);
+    }
+    cmd.disk = {op.volume_id, op.volume_path, op.volume_format, device};
+  } else {
+    cmd.operation = agent::instance_operation::detach_volume;
+  }
+  self->request(self->state.options.compute_agent, call_timeout, op.host,
+                caf::make_message(agent::agent_run_atom::value, cmd))
+    .then(
+      [rp, host = op.host](agent::instance_outcome& out) mutable {
+        rp.deliver(host_op_result{host, static_cast<int32_t>(out.state), {}});
+      },
+      [rp, op](caf::error& err) mutable {
+        if (already_done(op, actor::from_caf_error(err))) {
+          rp.deliver(host_op_result{op.host, 0, {}});
+        } else {
+          rp.deliver(err);
+        }
+      });
+}
+
 void console_from_agent(gateway_actor* self, const host_op& op, promise rp) {
   self->request(self->state.options.compute_agent, call_timeout, op.host,
                 caf::make_message(agent::agent_console_atom::value, op.uuid,
@@ -298,6 +340,8 @@ caf::result<host_op_result> handle(gateway_actor* self, const host_op& op) {
     rp.deliver(host_op_result{});
   } else if (op.op == "console") {
     console_from_agent(self, op, rp);
+  } else if (op.op == "attach_volume" || op.op == "detach_volume") {
+    volume_on_agent(self, op, rp);
   } else if (op.op == "spawn" || op.op == "resize") {
     spawn_on_agent(self, op, rp);
   } else {

@@ -10,7 +10,8 @@
 ///                              the entity records as the step's failure.
 ///
 /// Every operation is idempotent for the same instance, so a step resumed
-/// after a crash may run twice.
+/// after a crash may run twice: attaching a volume the guest has and
+/// detaching one it has not (or from a guest that is gone) succeed.
 
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/atom.hpp>
@@ -24,7 +25,9 @@ namespace strato::compute {
 using host_op_atom = caf::atom_constant<caf::atom("hostop")>;
 
 struct host_op {
-  std::string op; ///< See transitions.hpp `host_step`, plus "console".
+  /// See transitions.hpp `host_step`, plus "console", "attach_volume" and
+  /// "detach_volume".
+  std::string op;
   std::string uuid;
   std::string host;
   std::string other_host;
@@ -45,6 +48,12 @@ struct host_op {
   std::string server_group;
   std::string server_group_policy;
   std::map<std::string, std::string> metadata;
+  /// "attach_volume" / "detach_volume": the disk, as the volume service
+  /// connected it.
+  std::string volume_id;
+  std::string volume_path;
+  std::string volume_format;
+  std::string device; ///< "/dev/vdb".
 };
 
 struct host_op_result {

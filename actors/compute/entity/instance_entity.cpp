@@ -5,6 +5,7 @@
 
 #include "actors/compute/entity/catalog_entity.hpp"
 #include "actors/compute/entity/host_ops.hpp"
+#include "actors/compute/entity/instance_volumes.hpp"
 #include "actors/tenant/quota_protocol.hpp"
 
 namespace strato::compute {
@@ -55,8 +56,6 @@ host_op make_op(const instance_model& m, const host_step& step) {
   return op;
 }
 
-void after_persist(self_ptr self);
-
 /// Persists the events of a step's outcome; the next step follows.
 void record_step(self_ptr self, std::vector<pb::InstanceEvent> events) {
   if (events.empty()) {
@@ -65,7 +64,7 @@ void record_step(self_ptr self, std::vector<pb::InstanceEvent> events) {
   auto request_id = self->state.model.current_request_id;
   actor::persist(self, std::move(events), std::move(request_id),
                  [self](const instance_aggregate&) {
-                   after_persist(self);
+                   continue_after_persist(self);
                    return true;
                  });
 }
@@ -75,6 +74,9 @@ void record_step(self_ptr self, std::vector<pb::InstanceEvent> events) {
 /// a persist answers the current message's sender, which must not be the
 /// entity itself.
 void run_next_step(self_ptr self) {
+  if (run_volume_step(self)) {
+    return; // Volumes settle first (a delete releases them).
+  }
   auto& m = self->state.model;
   auto step = next_step(m);
   if (!step || !m.env || !m.env->host_gateway) {
@@ -133,18 +135,6 @@ void leave_server_group(self_ptr self, const instance_aggregate& m) {
           });
 }
 
-/// After every persisted change: continue an operation in flight, or clean
-/// up after a delete.
-void after_persist(self_ptr self) {
-  auto& m = self->state.model;
-  if (m.deleted) {
-    release_quota(self, m);
-    leave_server_group(self, m);
-    return;
-  }
-  run_next_step(self);
-}
-
 void on_step_done(self_ptr self, uint64_t ticket, bool ok,
                   const std::string& host, int32_t power_state,
                   const std::string& message) {
@@ -157,6 +147,22 @@ void on_step_done(self_ptr self, uint64_t ticket, bool ok,
                    : step_failed(m, message, now_us());
   record_step(self, std::move(events));
 }
+
+} // namespace
+
+/// After every persisted change: continue an operation in flight, or clean
+/// up after a delete.
+void continue_after_persist(self_ptr self) {
+  auto& m = self->state.model;
+  if (m.deleted) {
+    release_quota(self, m);
+    leave_server_group(self, m);
+    return;
+  }
+  run_next_step(self);
+}
+
+namespace {
 
 void commit_quota(self_ptr self, const instance_aggregate& m) {
   const auto& reservation = m.created.quota_reservation();
@@ -187,7 +193,7 @@ caf::result<bool> create(self_ptr self, const std::string& bytes,
   return actor::persist(self, std::move(events), std::move(request_id),
                         [self](const instance_aggregate& model) {
                           commit_quota(self, model);
-                          after_persist(self);
+                          continue_after_persist(self);
                           return true;
                         });
 }
@@ -207,7 +213,7 @@ caf::result<bool> act(self_ptr self, action_request& req) {
   auto request_id = req.request_id;
   return actor::persist(self, std::move(*events), std::move(request_id),
                         [self](const instance_aggregate&) {
-                          after_persist(self);
+                          continue_after_persist(self);
                           return true;
                         });
 }
@@ -349,10 +355,11 @@ caf::message_handler instance_behavior(self_ptr self) {
   // A task_state left by a crash or restart: resume its step.
   // Sent anonymously: CAF sends a handler's result back to the sender of
   // an asynchronous message, and the entity has no handler for `true`.
-  if (!self->state.model.task_state.empty()) {
+  const auto& model = self->state.model;
+  if (!model.task_state.empty() || model.volume_work_pending()) {
     caf::anon_send(caf::actor_cast<caf::actor>(self), resume_atom::value);
   }
-  return {
+  caf::message_handler handlers{
     [self](create_atom, const std::string& bytes, std::string& request_id) {
       return create(self, bytes, request_id);
     },
@@ -374,7 +381,8 @@ caf::message_handler instance_behavior(self_ptr self) {
     [self](resume_atom) {
       // Only one step at a time: a resume while a step runs is a no-op
       // because the step's answer will move the task on.
-      if (!self->state.model.step_running) {
+      const auto& m = self->state.model;
+      if (!m.step_running || m.volume_work_pending()) {
         run_next_step(self);
       }
       return true;
@@ -390,6 +398,7 @@ caf::message_handler instance_behavior(self_ptr self) {
       on_step_done(self, ticket, ok, host, power_state, message);
     },
   };
+  return handlers.or_else(volume_handlers(self));
 }
 
 } // namespace strato::compute

@@ -23,15 +23,22 @@
 ///   (get_atom)                             -> std::string snapshot bytes
 ///   (resume_atom)                          -> bool (activates, resumes)
 ///   (console_atom, int64 max_bytes)        -> std::string
+///   (volume_attach_atom, volume_attach_request) -> std::string device
+///       Answered once the volume service reserved the volume (or refused:
+///       the attach is then rolled back); the rest runs in the background.
+///   (volume_detach_atom, volume_detach_request) -> bool (detach started)
 ///   (power_sync_atom, int32 kind, int32 observed_power) -> bool
 ///       What the hypervisor showed (kind: 0 a lifecycle event, else the
 ///       agent's power_sync_action); recorded as a StateChanged when no
 ///       task is in flight and it differs from the recorded state.
 
+#include <map>
 #include <memory>
+#include <optional>
 
 #include "actors/compute/core/instance_model.hpp"
 #include "actors/compute/core/transitions.hpp"
+#include "actors/compute/core/volume_attachments.hpp"
 #include "runtime/actor/entity.hpp"
 
 namespace strato::compute {
@@ -46,6 +53,9 @@ using resume_atom = caf::atom_constant<caf::atom("iresume")>;
 using console_atom = caf::atom_constant<caf::atom("iconsole")>;
 using step_done_atom = caf::atom_constant<caf::atom("istepdone")>;
 using power_sync_atom = caf::atom_constant<caf::atom("ipowersync")>;
+using volume_attach_atom = caf::atom_constant<caf::atom("ivattach")>;
+using volume_detach_atom = caf::atom_constant<caf::atom("ivdetach")>;
+using volume_step_done_atom = caf::atom_constant<caf::atom("ivstepdone")>;
 
 /// What instance entities share: the actors they call.
 struct instance_env {
@@ -54,6 +64,8 @@ struct instance_env {
   caf::actor tenant;
   /// The compute catalog region, for server group membership.
   caf::actor catalog;
+  /// The block storage service ("volume"); invalid: no volume attachments.
+  caf::actor volume;
 };
 
 struct instance_aggregate : instance_model {
@@ -62,6 +74,12 @@ struct instance_aggregate : instance_model {
   uint64_t step_ticket = 0;
   /// A host operation is under way (not persisted: a restart re-runs it).
   bool step_running = false;
+  /// The volume step under way and the ticket its answer must carry.
+  std::optional<volume_step> running_volume_step;
+  uint64_t volume_ticket = 0;
+  /// API requests waiting for their attach's reserve, by volume id.
+  std::map<std::string, caf::typed_response_promise<std::string>>
+    attach_waiters;
 
   void attach(const actor::entity_env& entity_env) {
     env = std::static_pointer_cast<instance_env>(entity_env.extension);
@@ -74,3 +92,5 @@ instance_behavior(actor::entity_actor<instance_aggregate>* self);
 } // namespace strato::compute
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(strato::compute::action_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(strato::compute::volume_attach_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(strato::compute::volume_detach_request)

@@ -1,0 +1,136 @@
+"""Volume attachments end to end with the real openstack CLI: `server add
+volume` / `server remove volume` against `strato serve`, with the volume
+service following (in-use with the attachment, available again), Nova's
+os-volume_attachments bodies per microversion, its errors, and a server
+delete that detaches its volumes.
+
+Usage: attach_cli_test.py STRATO_BINARY [extra serve args...]
+"""
+
+import sys
+import time
+
+from compute_cli_test import check, create_servers, rest, upload_image, \
+    wait_for
+from strato_cloud import StratoCloud
+
+UNKNOWN = "00000000-0000-4000-8000-00000000dead"
+
+
+def volume_until(cloud, volume_id, status, timeout=60):
+    deadline = time.time() + timeout
+    volume = None
+    while time.time() < deadline:
+        volume = cloud.openstack("volume", "show", volume_id, "-f", "json")
+        if volume["status"] == status:
+            return volume
+        time.sleep(0.5)
+    raise AssertionError(f"volume {volume_id} stayed "
+                         f"{volume and volume['status']}, expected {status}")
+
+
+def attached_ids(cloud, server_id):
+    server = cloud.openstack("server", "show", server_id, "-f", "json")
+    return [v["id"] for v in server.get("volumes_attached") or []]
+
+
+def add_and_remove(cloud, server, other, volume):
+    os_ = cloud.openstack
+    os_("server", "add", "volume", server, volume)
+    shown = volume_until(cloud, volume, "in-use")
+    servers = [a["server_id"] for a in shown["attachments"]]
+    check(servers == [server], "volume is in-use, attached to the server")
+    check(attached_ids(cloud, server) == [volume],
+          "server show lists the volume in volumes_attached")
+    err = os_("server", "add", "volume", other, volume, expect_fail=True)
+    check("400" in err and "already attached" in err,
+          "attaching an in-use volume to a second server is refused")
+    os_("server", "remove", "volume", server, volume)
+    shown = volume_until(cloud, volume, "available")
+    check(shown["attachments"] == [], "volume available again, no attachment")
+    check(attached_ids(cloud, server) == [],
+          "server show lists no volume after remove")
+
+
+def attachment_api(cloud, token, server, volume):
+    base = f"/servers/{server}/os-volume_attachments"
+    status, body = rest(cloud, token, "POST", base,
+                        {"volumeAttachment": {"volumeId": volume}})
+    check(status == 200 and body["volumeAttachment"] == {
+        "id": volume, "serverId": server, "volumeId": volume,
+        "device": "/dev/vdb"}, f"POST answers Nova's 2.1 body ({body})")
+    volume_until(cloud, volume, "in-use")
+    status, body = rest(cloud, token, "GET", base)
+    check(status == 200 and body == {"volumeAttachments": [{
+        "id": volume, "serverId": server, "volumeId": volume,
+        "device": "/dev/vdb"}]}, "GET lists the attachment at 2.1")
+    status, body = rest(cloud, token, "GET", f"{base}/{volume}", version="2.89")
+    row = body["volumeAttachment"]
+    check(status == 200 and "id" not in row and row["tag"] is None
+          and row["delete_on_termination"] is False
+          and len(row["attachment_id"]) == 36 and len(row["bdm_uuid"]) == 36,
+          f"GET at 2.89 shows attachment_id and bdm_uuid ({row})")
+    status, body = rest(cloud, token, "GET", f"{base}/{UNKNOWN}")
+    check(status == 404 and "is not attached to volume" in json_text(body),
+          "GET of a volume not attached is a 404")
+    status, body = rest(cloud, token, "POST", base,
+                        {"volumeAttachment": {"volumeId": volume}})
+    check(status == 400 and "already attached" in json_text(body),
+          "attaching the same volume twice is a 400")
+    status, body = rest(cloud, token, "POST", base,
+                        {"volumeAttachment": {"volumeId": UNKNOWN}})
+    check(status == 404 and "could not be found" in json_text(body),
+          "attaching an unknown volume is a 404")
+    status, body = rest(cloud, token, "POST", base,
+                        {"volumeAttachment": {"volumeId": "nope"}})
+    check(status == 400, "a volumeId that is no uuid is a 400")
+    status, body = rest(cloud, token, "POST", base,
+                        {"volumeAttachment": {"volumeId": volume,
+                                              "tag": "t"}})
+    check(status == 400 and "Additional properties" in json_text(body),
+          "tag before 2.49 is a 400")
+    status, _ = rest(cloud, token, "POST",
+                     f"/servers/{UNKNOWN}/os-volume_attachments",
+                     {"volumeAttachment": {"volumeId": volume}})
+    check(status == 404, "attaching to an unknown server is a 404")
+
+
+def json_text(body):
+    return str(body)
+
+
+def refused_while_shelved(cloud, token, server, volume):
+    cloud.openstack("server", "shelve", server)
+    wait_for(cloud, server, {"SHELVED_OFFLOADED"})
+    status, body = rest(cloud, token, "POST",
+                        f"/servers/{server}/os-volume_attachments",
+                        {"volumeAttachment": {"volumeId": volume}})
+    check(status == 409 and "Cannot 'attach_volume' instance" in json_text(body)
+          and "vm_state shelved_offloaded" in json_text(body),
+          f"attaching to a shelved server before 2.20 is a 409 ({body})")
+
+
+def main():
+    cloud = StratoCloud(sys.argv[1], sys.argv[2:])
+    try:
+        token = cloud.openstack("token", "issue", "-f", "json")["id"]
+        image = upload_image(cloud)
+        first = create_servers(cloud, token, image, "m1.tiny", "att-a")[0]
+        second = create_servers(cloud, token, image, "m1.tiny", "att-b")[0]
+        cloud.openstack("volume", "create", "--size", "1", "att-vol")
+        volume = volume_until(cloud, "att-vol", "available")["id"]
+        add_and_remove(cloud, first["id"], second["id"], volume)
+        attachment_api(cloud, token, first["id"], volume)
+        cloud.openstack("server", "delete", "--wait", first["id"])
+        shown = volume_until(cloud, volume, "available")
+        check(shown["attachments"] == [],
+              "deleting a server detaches its volume")
+        refused_while_shelved(cloud, token, second["id"], volume)
+        cloud.openstack("server", "delete", "--wait", second["id"])
+        cloud.openstack("volume", "delete", volume)
+    finally:
+        cloud.stop()
+
+
+if __name__ == "__main__":
+    main()
