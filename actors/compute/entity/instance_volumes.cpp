@@ -228,6 +228,10 @@ void on_step_done(instance_self self, uint64_t ticket, bool ok,
     run_volume_step(self); // The state moved on (a delete began).
     return;
   }
+  if (!ok) {
+    spdlog::warn("instance {}: volume {} step {} failed: {}", m.id(),
+                 step.volume_id, step.op, message);
+  }
   auto events = ok ? volume_step_succeeded(m, step, attachment_id, now_us())
                    : volume_step_failed(m, step, message, now_us());
   status failure = ok ? status{} : status{static_cast<errc>(code), message};
