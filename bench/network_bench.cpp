@@ -14,6 +14,8 @@
 
 #include <random>
 
+#include <fmt/format.h>
+
 #include "actors/network/network_actor.hpp"
 #include "actors/network/registry_entity.hpp"
 #include "bench/benches.hpp"
@@ -61,7 +63,12 @@ void bench_registry_ports(reporter& out, const bench_options& opts) {
   std::mt19937_64 rng{1};
   pb::Network net;
   net.mutable_meta()->set_id("net");
-  for (auto& e : *reg.decide_create_network(net)) {
+  auto network_events = reg.decide_create_network(net);
+  if (!network_events) {
+    fmt::print(stderr, "network: {}\n", network_events.error().describe());
+    return;
+  }
+  for (auto& e : *network_events) {
     reg.apply(e);
   }
   pb::Subnet s;
@@ -70,7 +77,12 @@ void bench_registry_ports(reporter& out, const bench_options& opts) {
   s.set_ip_version(4);
   s.set_cidr("10.0.0.0/16");
   s.set_gateway_ip("10.0.0.1");
-  for (auto& e : *reg.decide_create_subnet(s)) {
+  auto subnet_events = reg.decide_create_subnet(s);
+  if (!subnet_events) {
+    fmt::print(stderr, "subnet: {}\n", subnet_events.error().describe());
+    return;
+  }
+  for (auto& e : *subnet_events) {
     reg.apply(e);
   }
   size_t limit = opts.quick ? 5000 : 65533;
