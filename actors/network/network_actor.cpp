@@ -179,6 +179,16 @@ caf::behavior network_main(caf::event_based_actor* self, client_ptr client) {
                   attach_decision(std::move(req), id), id, request_id);
       return rp;
     },
+    [client](port_check_atom, port_request& req) -> caf::result<bool> {
+      auto id = req.port_id.empty() ? new_uuid() : req.port_id;
+      auto decided = client->view().read([&](const registry& r) {
+        return attach_decision(req, id)(r);
+      });
+      if (!decided) {
+        return actor::to_caf_error(decided.error());
+      }
+      return true;
+    },
     [self, client](port_bind_atom, std::string& port_id, std::string& host,
                    std::string& request_id) {
       auto rp = self->make_response_promise();

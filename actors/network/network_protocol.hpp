@@ -15,6 +15,10 @@
 ///       given, else one address per subnet from IPAM), or, when `port_id`
 ///       is set, takes that existing unbound port and sets its device. The
 ///       port stays DOWN until its host has plugged it.
+///   (port_check_atom, port_request)            -> bool (true)
+///       Decides `port_attach` against the current registry without
+///       writing anything: the same refusals, so that compute's API can
+///       refuse a create before it records the server.
 ///   (port_bind_atom, std::string port_id, std::string host_id,
 ///    std::string request_id)                   -> port_info
 ///       Sets `binding:host_id` (binding:vif_type becomes "ovs").
@@ -43,6 +47,7 @@
 namespace strato::network {
 
 using port_attach_atom = caf::atom_constant<caf::atom("pattach")>;
+using port_check_atom = caf::atom_constant<caf::atom("pcheck")>;
 using port_bind_atom = caf::atom_constant<caf::atom("pbind")>;
 using port_plugged_atom = caf::atom_constant<caf::atom("pplugged")>;
 using port_detach_atom = caf::atom_constant<caf::atom("pdetach")>;

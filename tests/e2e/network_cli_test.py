@@ -2,7 +2,13 @@
 routers, floating IPs and security groups against `strato serve`, with
 Neutron's conflicts. Usage: network_cli_test.py <path to strato>."""
 
+import json
+import os as system
 import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
 
 from strato_cloud import StratoCloud
 
@@ -137,6 +143,111 @@ def run(cloud):
     nets = {n["Name"] for n in os("network", "list", "-f", "json")}
     check("private" not in nets and "public" in nets,
           "network delete once the ports are gone")
+
+    servers_on_networks(cloud)
+
+
+def wait_for(predicate, what, timeout=60):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if predicate():
+            return
+        time.sleep(0.5)
+    raise AssertionError("timed out waiting for " + what)
+
+
+def nova_post(cloud, path, body):
+    """POSTs `body` to Nova's API; answers (status, parsed body)."""
+    token = cloud.openstack("token", "issue", "-f", "json")["id"]
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    request = urllib.request.Request(
+        cloud.url + "/compute/v2.1" + path, data=json.dumps(body).encode(),
+        headers={"X-Auth-Token": token, "Content-Type": "application/json",
+                 "X-OpenStack-Nova-API-Version": "2.37"}, method="POST")
+    try:
+        with opener.open(request, timeout=60) as response:
+            return response.status, json.loads(response.read() or b"{}")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"{}")
+
+
+def fixed_ips(port):
+    return str(port.get("Fixed IP Addresses", port.get("fixed_ips")))
+
+
+def servers_on_networks(cloud):
+    os = cloud.openstack
+    disk = system.path.join(cloud.dir, "zero.raw")
+    with open(disk, "wb") as f:
+        f.write(bytes(64 * 1024))
+    image = os("image", "create", "--file", disk, "--disk-format", "raw",
+               "--container-format", "bare", "img", "-f", "json")
+    net = os("network", "create", "net1", "-f", "json")
+    os("subnet", "create", "--network", "net1", "--subnet-range",
+       "10.1.0.0/24", "sub1", "-f", "json")
+
+    vm = os("server", "create", "--flavor", "m1.tiny", "--image", "img",
+            "--network", "net1", "--wait", "vm", "-f", "json")
+    check(vm["status"] == "ACTIVE", "server create --network --wait")
+    ports = os("port", "list", "--server", "vm", "-f", "json")
+    check(len(ports) == 1, "the server has one port")
+    wait_for(lambda: os("port", "list", "--server", "vm", "-f",
+                        "json")[0]["Status"] == "ACTIVE",
+             "the server's port to become ACTIVE")
+    port = os("port", "show", ports[0]["ID"], "-f", "json")
+    check(port["device_owner"] == "compute:nova"
+          and port["device_id"] == vm["id"]
+          and port["binding_host_id"], "the port is compute's and bound")
+    address = port["fixed_ips"][0]["ip_address"]
+    check(address.startswith("10.1.0."), "the port's address is from sub1")
+    shown = os("server", "show", "vm", "-f", "json")
+    check("net1" in str(shown["addresses"])
+          and address in str(shown["addresses"]),
+          "server show lists the fixed IP under the network's name")
+    listed = os("server", "list", "-f", "json")
+    check(any(address in str(s["Networks"]) for s in listed),
+          "server list shows the address")
+
+    extra = os("port", "create", "--network", "net1", "extra", "-f", "json")
+    os("server", "add", "port", "vm", "extra")
+    extra = os("port", "show", "extra", "-f", "json")
+    check(extra["device_id"] == vm["id"] and extra["status"] == "ACTIVE",
+          "server add port binds and plugs the user's port")
+    extra_ip = extra["fixed_ips"][0]["ip_address"]
+    check(extra_ip in str(os("server", "show", "vm", "-f",
+                             "json")["addresses"]),
+          "the added port's address shows on the server")
+
+    err = os("server", "create", "--flavor", "m1.tiny", "--image", "img",
+             "--nic", "port-id=" + extra["id"], "vm2", expect_fail=True)
+    check("is still in use" in err and "409" in err,
+          "a port bound to another server is a 409")
+    missing = str(uuid.uuid4())
+    code, body = nova_post(cloud, "/servers", {"server": {
+        "name": "vm3", "flavorRef": "1", "imageRef": image["id"],
+        "networks": [{"uuid": missing}]}})
+    check(code == 400 and body["badRequest"]["message"]
+          == "Network " + missing + " could not be found.",
+          "an unknown network is a 400 with Nova's message")
+    code, body = nova_post(cloud, "/servers", {"server": {
+        "name": "vm4", "flavorRef": "1", "imageRef": image["id"],
+        "networks": [{"uuid": net["id"], "fixed_ip": address}]}})
+    check(code == 400 and "already in use" in json.dumps(body),
+          "a fixed IP in use is a 400")
+
+    os("server", "remove", "port", "vm", "extra")
+    wait_for(lambda: os("port", "show", "extra", "-f", "json")["device_id"]
+             in ("", None), "server remove port to detach the port")
+    check(os("port", "show", "extra", "-f", "json")["status"] == "DOWN",
+          "a removed user port is kept, DOWN")
+
+    os("server", "delete", "--wait", "vm")
+    check(not os("port", "list", "--device-owner", "compute:nova", "-f",
+                 "json"), "server delete deletes the ports compute made")
+    again = os("port", "create", "--network", "net1", "--fixed-ip",
+               "subnet=sub1,ip-address=" + address, "again", "-f", "json")
+    check(address in fixed_ips(again), "the server's address is free again")
+    os("port", "delete", "again", "extra")
 
 
 if __name__ == "__main__":

@@ -57,6 +57,7 @@ struct compute_api {
   caf::actor instance_region;
   caf::actor tenant; ///< May be invalid: no quota enforcement.
   caf::actor image;  ///< May be invalid: images are not checked.
+  caf::actor network; ///< "network"; may be invalid (no ports).
   bool has_network = false;
   bool has_volume = false;
   caf::actor volume; ///< "volume"; may be invalid: no volume attachments.
@@ -84,6 +85,7 @@ struct compute_api {
   void install_server_extras(http::router& routes) const;
   void install_misc(http::router& routes) const;
   void install_volume_attachments(http::router& routes) const;
+  void install_interfaces(http::router& routes) const;
 };
 
 // -- helpers shared by the route files ---------------------------------------

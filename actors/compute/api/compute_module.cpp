@@ -44,6 +44,7 @@ public:
     gw.scheduler = ctx.actors.get("scheduler");
     gw.compute_agent = ctx.actors.get("compute-agent");
     gw.image = ctx.actors.get("image");
+    gw.network = ctx.actors.get("network");
     gateway_ = spawn_host_gateway(ctx.system, gw);
     auto env = std::make_shared<instance_env>();
     env->host_gateway = gateway_;
@@ -58,7 +59,8 @@ public:
                                                std::move(instance_opts));
     api_.tenant = env->tenant;
     api_.image = gw.image;
-    api_.has_network = static_cast<bool>(ctx.actors.get("network"));
+    api_.network = gw.network;
+    api_.has_network = static_cast<bool>(gw.network);
     api_.volume = env->volume;
     api_.has_volume = static_cast<bool>(api_.volume);
     ctx.actors.put("instance", api_.instance_region);
@@ -82,6 +84,7 @@ public:
     api_.install_server_extras(routes);
     api_.install_misc(routes);
     api_.install_volume_attachments(routes);
+    api_.install_interfaces(routes);
   }
 
   void stop() override {

@@ -8,7 +8,9 @@
 
 #include "actors/compute/api/compute_api.hpp"
 #include "actors/compute/entity/instance_entity.hpp"
+#include "actors/compute/entity/port_steps.hpp"
 #include "actors/image/image_protocol.hpp"
+#include "actors/network/network_protocol.hpp"
 #include "actors/tenant/quota_protocol.hpp"
 #include "runtime/core/ids.hpp"
 #include "runtime/service/policy.hpp"
@@ -69,37 +71,82 @@ struct create_plan {
   std::string group_id;
 };
 
-/// The request's `networks`; with no network service only "none"/"auto".
-status check_networks(const compute_api& self, const call& c, const json& in) {
+using requested_networks = std::vector<pb::RequestedNetwork>;
+
+/// The request's `networks` (Nova's servers schema: "auto", "none" or a
+/// list of {uuid, port, fixed_ip, tag}); "auto" is taken as "none" since
+/// Strato has no auto-allocated topology.
+result<requested_networks> read_networks(const compute_api& self,
+                                         const call& c, const json& in) {
   if (!in.contains("networks")) {
     if (c.at_least(37)) {
-      return {errc::invalid_argument, "Invalid input for field/attribute "
-                                      "server. 'networks' is a required "
-                                      "property"};
+      return status{errc::invalid_argument,
+                    "Invalid input for field/attribute server. 'networks' "
+                    "is a required property"};
     }
-    return {};
+    return requested_networks{};
   }
   const auto& n = in["networks"];
   if (n.is_string() && (n == "none" || n == "auto")) {
-    return {};
+    return requested_networks{};
   }
-  if (n.is_array() && n.empty()) {
-    return {};
+  if (!n.is_array()) {
+    return status{errc::invalid_argument,
+                  "Invalid input for field/attribute networks."};
+  }
+  if (n.empty()) {
+    return requested_networks{};
   }
   if (!self.has_network) {
-    return {errc::invalid_argument,
-            "Networks cannot be requested: this Strato node has no network "
-            "service. Create the server with 'networks': 'none'."};
+    return status{errc::invalid_argument,
+                  "Networks cannot be requested: this Strato node has no "
+                  "network service. Create the server with 'networks': "
+                  "'none'."};
   }
-  return {errc::not_implemented,
-          "Attaching networks at server create is not implemented yet."};
+  requested_networks out;
+  for (const auto& item : n) {
+    auto text = [&](const char* key) {
+      return item.is_object() && item.contains(key) && item[key].is_string()
+               ? item[key].get<std::string>()
+               : std::string{};
+    };
+    pb::RequestedNetwork req;
+    req.set_network_id(text("uuid"));
+    req.set_port_id(text("port"));
+    req.set_fixed_ip(text("fixed_ip"));
+    if (req.port_id().empty() && req.network_id().empty()) {
+      return status{errc::invalid_argument,
+                    "Bad networks format: network uuid is not in proper "
+                    "format ()"};
+    }
+    if (!req.port_id().empty()) {
+      // Nova ignores the network and address of a given port.
+      req.clear_network_id();
+      req.clear_fixed_ip();
+    }
+    out.push_back(std::move(req));
+  }
+  auto max_count = in.contains("max_count") ? in["max_count"] : json(1);
+  bool many = max_count.is_number() ? max_count.get<int64_t>() > 1
+                                    : max_count.is_string()
+                                        && max_count.get<std::string>() != "1";
+  for (const auto& req : out) {
+    if (many && !req.port_id().empty()) {
+      return status{errc::invalid_argument,
+                    "Unable to launch multiple instances with a single "
+                    "configured port ID. Please launch your instance one by "
+                    "one with different ports."};
+    }
+  }
+  return out;
 }
 
 result<create_plan> plan_create(const compute_api& self, const call& c,
                                 const json& body) {
   const auto& in = body["server"];
-  if (auto st = check_networks(self, c, in); !st.ok()) {
-    return st;
+  auto networks = read_networks(self, c, in);
+  if (!networks) {
+    return networks.error();
   }
   if (in.contains("block_device_mapping_v2") || in.contains("block_device_mapping")) {
     return status{errc::invalid_argument,
@@ -199,6 +246,9 @@ result<create_plan> plan_create(const compute_api& self, const call& c,
                          ? "True"
                          : "");
     s.set_created_at_us(created_at);
+    for (const auto& req : *networks) {
+      *s.add_requested_networks() = req;
+    }
     plan.servers.push_back(std::move(s));
   }
   return plan;
@@ -330,6 +380,43 @@ void check_image_then(const compute_api& self, const call& c,
 void reserve_and_record(const compute_api& self, const call& c,
                         std::shared_ptr<create_plan> plan);
 
+/// Nova's validate_networks: every requested network, port and address is
+/// checked with the "network" actor (a dry run of the boot's port_attach)
+/// before anything is recorded, so a refusal writes nothing.
+void check_networks_then(const compute_api& self, const call& c,
+                         std::shared_ptr<create_plan> plan, size_t index,
+                         std::function<void()> next) {
+  const auto& wanted = plan->servers.front().requested_networks();
+  if (index == static_cast<size_t>(wanted.size())) {
+    next();
+    return;
+  }
+  const auto& req = wanted[static_cast<int>(index)];
+  network::port_request check;
+  check.project_id = c.caller.project_id;
+  check.admin = c.admin();
+  check.network_id = req.network_id();
+  check.port_id = req.port_id();
+  check.fixed_ip = req.fixed_ip();
+  check.request_id = c.req.request_id;
+  actor::ask<bool>(
+    *self.sys, self.network,
+    caf::make_message(network::port_check_atom::value, check),
+    std::chrono::seconds{30},
+    [&self, c, plan, index, req, next = std::move(next)](result<bool> r) {
+      if (!r) {
+        auto refusal = nova_refusal(r.error(), req);
+        // Nova finds an exhausted subnet only when the boot makes the
+        // port: the server is created and goes to ERROR then.
+        if (refusal.message().rfind("No fixed IP", 0) != 0) {
+          c.fail(refusal);
+          return;
+        }
+      }
+      check_networks_then(self, c, plan, index + 1, next);
+    });
+}
+
 void create_server(const compute_api& self, call& c) {
   if (auto st = service::require_project_member(c.caller); !st.ok()) {
     c.fail(st);
@@ -346,7 +433,9 @@ void create_server(const compute_api& self, call& c) {
   }
   auto plan = std::make_shared<create_plan>(std::move(*planned));
   check_image_then(self, c, plan->servers.front().image_id(), [&self, c, plan] {
-    reserve_and_record(self, c, plan);
+    check_networks_then(self, c, plan, 0, [&self, c, plan] {
+      reserve_and_record(self, c, plan);
+    });
   });
 }
 

@@ -83,6 +83,28 @@ void add_extended_attributes(const call& c, const instance_model& m,
   }
 }
 
+/// Nova's views/addresses.py: {network name: [{version, addr, type, mac}]},
+/// hidden while the server is building.
+json addresses_of(const instance_model& m) {
+  json out = json::object();
+  if (m.vm_state == "building") {
+    return out;
+  }
+  for (const auto& port : m.ports) {
+    auto& list = out[port.network_name()];
+    if (list.is_null()) {
+      list = json::array();
+    }
+    for (const auto& a : port.addresses()) {
+      list.push_back({{"version", a.ip_version()},
+                      {"addr", a.ip_address()},
+                      {"OS-EXT-IPS:type", "fixed"},
+                      {"OS-EXT-IPS-MAC:mac_addr", port.mac_address()}});
+    }
+  }
+  return out;
+}
+
 } // namespace
 
 json render_server(const call& c, const server_record& s, bool detail) {
@@ -108,7 +130,7 @@ json render_server(const call& c, const server_record& s, bool detail) {
   out["flavor"] = flavor_view(c, m.flavor);
   out["created"] = iso_time(m.created.created_at_us());
   out["updated"] = iso_time(m.updated_at_us);
-  out["addresses"] = json::object();
+  out["addresses"] = addresses_of(m);
   out["accessIPv4"] = m.created.access_ipv4();
   out["accessIPv6"] = m.created.access_ipv6();
   out["OS-DCF:diskConfig"] = "MANUAL";

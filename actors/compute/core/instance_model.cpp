@@ -154,7 +154,23 @@ void instance_model::apply(const event_type& event) {
       locked_by = locked ? event.lock_changed().by() : std::string{};
       updated_at_us = event.lock_changed().at_us();
       break;
+    case pb::InstanceEvent::kPortsAllocated:
+      for (const auto& port : event.ports_allocated().ports()) {
+        put_port(port);
+      }
+      break;
+    case pb::InstanceEvent::kPortAttached:
+      put_port(event.port_attached().port());
+      updated_at_us = event.port_attached().at_us();
+      break;
+    case pb::InstanceEvent::kPortDetached:
+      std::erase_if(ports, [&](const pb::InstancePort& p) {
+        return p.port_id() == event.port_detached().port_id();
+      });
+      updated_at_us = event.port_detached().at_us();
+      break;
     case pb::InstanceEvent::kDeleted:
+      ports.clear();
       deleted = true;
       vm_state = "deleted";
       task_state.clear();
@@ -203,6 +219,9 @@ pb::InstanceSnapshot instance_model::snapshot() const {
   *s.mutable_pending() = pending;
   s.set_migration_target(migration_target);
   s.mutable_volumes()->Add(volumes.begin(), volumes.end());
+  for (const auto& port : ports) {
+    *s.add_ports() = port;
+  }
   return s;
 }
 
@@ -232,6 +251,27 @@ void instance_model::restore(const pb::InstanceSnapshot& s) {
   pending = s.pending();
   migration_target = s.migration_target();
   volumes.assign(s.volumes().begin(), s.volumes().end());
+  ports.assign(s.ports().begin(), s.ports().end());
+}
+
+void instance_model::put_port(const pb::InstancePort& port) {
+  for (auto& p : ports) {
+    if (p.port_id() == port.port_id()) {
+      p = port;
+      return;
+    }
+  }
+  ports.push_back(port);
+}
+
+const pb::InstancePort*
+instance_model::find_port(const std::string& port_id) const {
+  for (const auto& p : ports) {
+    if (p.port_id() == port_id) {
+      return &p;
+    }
+  }
+  return nullptr;
 }
 
 std::string instance_model::snapshot_state() const {

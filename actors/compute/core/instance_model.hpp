@@ -69,6 +69,8 @@ struct instance_model {
   std::string migration_target;
   /// Volumes attached or being attached/detached, in attach order.
   std::vector<pb::VolumeAttachment> volumes;
+  /// The ports the server is plugged into, in attach order.
+  std::vector<pb::InstancePort> ports;
 
   [[nodiscard]] bool exists() const {
     return !created.id().empty() && !deleted;
@@ -78,6 +80,10 @@ struct instance_model {
   }
 
   void apply(const event_type& event);
+  /// Adds `port`, or replaces the one with its id (a resumed step).
+  void put_port(const pb::InstancePort& port);
+  [[nodiscard]] const pb::InstancePort*
+  find_port(const std::string& port_id) const;
   [[nodiscard]] pb::InstanceSnapshot snapshot() const;
   void restore(const pb::InstanceSnapshot& snap);
   [[nodiscard]] std::string snapshot_state() const;

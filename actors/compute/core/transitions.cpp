@@ -79,6 +79,14 @@ const action_rule rules[] = {
   {action_kind::update_metadata, "update_metadata", "update_metadata",
    {"active", "paused", "suspended", "stopped"}, task_rule::none_only, {},
    true, true, ""},
+  // Nova runs these without a task_state; ours is set so that a crash
+  // between the port and the hypervisor resumes the step.
+  {action_kind::interface_attach, "attach_interface", "attach_interface",
+   {"active", "paused", "stopped"}, task_rule::none_only, {}, false, true,
+   "interface_attaching"},
+  {action_kind::interface_detach, "detach_interface", "detach_interface",
+   {"active", "paused", "stopped"}, task_rule::none_only, {}, false, true,
+   "interface_detaching"},
 };
 
 const action_rule& rule_of(action_kind kind) {
@@ -200,6 +208,10 @@ begin_action(const instance_model& m, const action_request& req) {
   as->set_image_id(req.image_id);
   as->set_target_host(req.target_host);
   as->set_hard(req.kind == action_kind::reboot_hard);
+  if (req.kind == action_kind::interface_attach
+      || req.kind == action_kind::interface_detach) {
+    *as->mutable_interface() = req.interface;
+  }
   events.push_back(std::move(started));
   if (req.kind == action_kind::lock || req.kind == action_kind::unlock) {
     pb::InstanceEvent lock;
@@ -235,6 +247,11 @@ begin_create(const pb::InstanceCreated& created,
   return events;
 }
 
+bool needs_networking(const instance_model& m) {
+  return m.vm_state == "building"
+         && m.created.requested_networks_size() > 0;
+}
+
 std::optional<host_step> next_step(const instance_model& m) {
   const auto& t = m.task_state;
   if (t.empty()) {
@@ -243,6 +260,15 @@ std::optional<host_step> next_step(const instance_model& m) {
   const auto& p = m.pending;
   if (t == "scheduling" || t == "unshelving") {
     return host_step{"pick", "", "", false};
+  }
+  if (t == "networking") {
+    return host_step{"networking", m.host, "", false};
+  }
+  if (t == "interface_attaching") {
+    return host_step{"attach_port", m.host, "", false};
+  }
+  if (t == "interface_detaching") {
+    return host_step{"detach_port", m.host, "", false};
   }
   if (t == "spawning") {
     return host_step{"spawn", m.host, "", false};
@@ -318,8 +344,19 @@ step_succeeded(const instance_model& m, const step_outcome& out,
     events.push_back(std::move(last));
     events.push_back(finished(m, now_us));
   };
-  if (t == "scheduling" || t == "unshelving") {
+  if (t == "scheduling" && needs_networking(m)) {
+    events.push_back(with_host(next_task(m, "networking", now_us), out.host));
+  } else if (t == "scheduling" || t == "unshelving") {
     events.push_back(with_host(next_task(m, "spawning", now_us), out.host));
+  } else if (t == "networking") {
+    pb::InstanceEvent allocated;
+    auto* pa = allocated.mutable_ports_allocated();
+    for (const auto& port : out.ports) {
+      *pa->add_ports() = port;
+    }
+    pa->set_at_us(now_us);
+    events.push_back(std::move(allocated));
+    events.push_back(next_task(m, "spawning", now_us));
   } else if (t == "spawning" || t == "rebuild_spawning") {
     auto [vm, pw] = t == "rebuild_spawning" && m.vm_state == "stopped"
                       ? std::pair<std::string, int32_t>{"stopped",
@@ -333,6 +370,20 @@ step_succeeded(const instance_model& m, const step_outcome& out,
       ev.mutable_state_changed()->set_image_id(m.pending.image_id());
     }
     finish(std::move(ev));
+  } else if (t == "interface_attaching" || t == "interface_detaching") {
+    pb::InstanceEvent change;
+    if (t == "interface_attaching" && !out.ports.empty()) {
+      *change.mutable_port_attached()->mutable_port() = out.ports.front();
+      change.mutable_port_attached()->set_at_us(now_us);
+    } else if (t == "interface_detaching") {
+      change.mutable_port_detached()->set_port_id(
+        m.pending.interface().port_id());
+      change.mutable_port_detached()->set_at_us(now_us);
+    }
+    if (change.event_case() != pb::InstanceEvent::EVENT_NOT_SET) {
+      events.push_back(std::move(change));
+    }
+    finish(state_event(m, m.vm_state, "", m.power_state, now_us));
   } else if (t == "rebuilding") {
     events.push_back(next_task(m, "rebuild_spawning", now_us));
   } else if (t == "powering-on" || t == "rebooting" || t == "rebooting_hard"

@@ -50,6 +50,8 @@ enum class action_kind : uint8_t {
   delete_,
   force_delete,
   update_metadata,
+  interface_attach,
+  interface_detach,
 };
 
 inline constexpr action_kind all_actions[] = {
@@ -64,6 +66,7 @@ inline constexpr action_kind all_actions[] = {
   action_kind::unshelve,       action_kind::lock,
   action_kind::unlock,         action_kind::delete_,
   action_kind::force_delete,   action_kind::update_metadata,
+  action_kind::interface_attach, action_kind::interface_detach,
 };
 
 /// The name the API uses in its 409 ("pause", "confirmResize", ...).
@@ -81,6 +84,7 @@ struct action_request {
   std::string image_id;   ///< rebuild
   std::string target_host; ///< live migrate / migrate with a host
   std::string lock_reason;
+  pb::RequestedNetwork interface; ///< interface attach / detach
   int64_t now_us = 0;
 };
 
@@ -109,7 +113,13 @@ struct host_step {
 struct step_outcome {
   std::string host;        ///< The picked host, for "pick".
   int32_t power_state = 0; ///< The guest's power state after it; 0: unknown.
+  /// "networking": every port the server was given, bound to its host.
+  std::vector<pb::InstancePort> ports;
 };
+
+/// The boot needs a networking step (ports made or taken and bound to the
+/// picked host) between scheduling and spawning.
+[[nodiscard]] bool needs_networking(const instance_model& m);
 
 /// The host operation the server's current task_state calls for; nullopt
 /// when no operation is in flight.

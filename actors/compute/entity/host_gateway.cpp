@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "actors/compute/entity/host_ops.hpp"
+#include "actors/compute/entity/port_steps.hpp"
 #include "actors/compute_agent/agent_protocol.hpp"
 #include "actors/image/image_protocol.hpp"
 #include "actors/scheduler/scheduler_protocol.hpp"
@@ -115,6 +116,9 @@ hv::instance_spec spec_of(const host_op& op) {
   spec.ephemeral_gb = static_cast<uint64_t>(op.ephemeral_gb);
   spec.swap_mb = static_cast<uint64_t>(op.swap_mb);
   spec.metadata = op.metadata;
+  for (const auto& port : op.ports) {
+    spec.interfaces.push_back(interface_of(port));
+  }
   return spec;
 }
 
@@ -314,8 +318,175 @@ void console_from_agent(gateway_actor* self, const host_op& op, promise rp) {
       [rp](caf::error& err) mutable { rp.deliver(err); });
 }
 
+/// Runs the guest's part of `op` (a request to the gateway itself), then
+/// `ports_part` on the ports; answers the guest's result once both are done.
+caf::result<host_op_result>
+around_guest(gateway_actor* self, const host_op& op,
+             void (*ports_part)(caf::event_based_actor*, const caf::actor&,
+                                const host_op&, ports_status_done)) {
+  auto rp = self->make_response_promise<host_op_result>();
+  auto guest = op;
+  guest.guest_only = true;
+  self->request(caf::actor_cast<caf::actor>(self), call_timeout,
+                host_op_atom::value, guest)
+    .then(
+      [self, op, rp, ports_part](host_op_result& res) mutable {
+        ports_part(self, self->state.options.network, op,
+                   [rp, res](status st) mutable {
+                     if (st.ok()) {
+                       rp.deliver(std::move(res));
+                     } else {
+                       rp.deliver(actor::to_caf_error(st));
+                     }
+                   });
+      },
+      [rp](caf::error& err) mutable { rp.deliver(err); });
+  return rp;
+}
+
+caf::result<host_op_result> networking(gateway_actor* self,
+                                       const host_op& op) {
+  if (!self->state.options.network) {
+    return actor::to_caf_error(errc::unavailable,
+                               "No network service to allocate ports from.");
+  }
+  auto rp = self->make_response_promise<host_op_result>();
+  allocate_ports(self, self->state.options.network, op,
+                 [rp, host = op.host](
+                   result<std::vector<compute::v1::InstancePort>> r) mutable {
+                   if (!r) {
+                     rp.deliver(actor::to_caf_error(r.error()));
+                     return;
+                   }
+                   host_op_result out;
+                   out.host = host;
+                   out.ports = std::move(*r);
+                   rp.deliver(std::move(out));
+                 });
+  return rp;
+}
+
+/// Plugs or unplugs `port` on the instance's hypervisor; without compute
+/// agents (simulated hosts) there is nothing to plug.
+void interface_on_host(gateway_actor* self, const host_op& op,
+                       agent::instance_operation which,
+                       const compute::v1::InstancePort& port,
+                       ports_status_done done) {
+  if (!self->state.options.compute_agent || op.host.empty()) {
+    done({});
+    return;
+  }
+  agent::instance_command cmd;
+  cmd.operation = which;
+  cmd.uuid = op.uuid;
+  cmd.request_id = op.request_id;
+  cmd.iface = interface_of(port);
+  cmd.device_id = port.port_id();
+  bool detaching = which == agent::instance_operation::detach_interface;
+  self->request(self->state.options.compute_agent, call_timeout, op.host,
+                caf::make_message(agent::agent_run_atom::value, cmd))
+    .then([done](agent::instance_outcome&) { done({}); },
+          [done, detaching](caf::error& err) {
+            auto st = actor::from_caf_error(err);
+            // A resumed detach finds the interface already gone.
+            done(detaching && st.code() == errc::not_found ? status{} : st);
+          });
+}
+
+using promise_ptr = std::shared_ptr<promise>;
+
+void fail_with(const promise_ptr& rp, const status& st) {
+  rp->deliver(actor::to_caf_error(st));
+}
+
+/// os-interface attach: the port made or taken and bound, plugged into the
+/// guest, then marked plugged.
+caf::result<host_op_result> attach_port(gateway_actor* self,
+                                        const host_op& op) {
+  auto network = self->state.options.network;
+  if (!network) {
+    return actor::to_caf_error(errc::unavailable,
+                               "No network service to attach ports from.");
+  }
+  auto rp = std::make_shared<promise>(
+    self->make_response_promise<host_op_result>());
+  allocate_ports(self, network, op, [self, network, op, rp](auto r) {
+    if (!r || r->empty()) {
+      fail_with(rp, r ? status{errc::unavailable, "no port was given"}
+                      : r.error());
+      return;
+    }
+    auto port = r->front();
+    interface_on_host(
+      self, op, agent::instance_operation::attach_interface, port,
+      [self, network, op, rp, port](status st) {
+        if (!st.ok()) {
+          fail_with(rp, st);
+          return;
+        }
+        auto plugged = op;
+        plugged.ports = {port};
+        mark_ports_plugged(self, network, plugged, [rp, op, port](status s) {
+          if (!s.ok()) {
+            fail_with(rp, s);
+          } else {
+            rp->deliver(host_op_result{op.host, 0, {}, {port}});
+          }
+        });
+      });
+  });
+  return *rp;
+}
+
+/// os-interface detach: unplugged from the guest, then the port detached
+/// (the user's) or deleted (compute's).
+caf::result<host_op_result> detach_port(gateway_actor* self,
+                                        const host_op& op) {
+  auto network = self->state.options.network;
+  if (!network || op.ports.empty()) {
+    return actor::to_caf_error(errc::unavailable,
+                               "No network service to detach ports from.");
+  }
+  auto rp = std::make_shared<promise>(
+    self->make_response_promise<host_op_result>());
+  auto port = op.ports.front();
+  interface_on_host(
+    self, op, agent::instance_operation::detach_interface, port,
+    [self, network, op, rp, port](status st) {
+      if (!st.ok()) {
+        fail_with(rp, st);
+        return;
+      }
+      release_port(self, network, port, op.request_id, [rp, op](status s) {
+        if (!s.ok()) {
+          fail_with(rp, s);
+        } else {
+          rp->deliver(host_op_result{op.host});
+        }
+      });
+    });
+  return *rp;
+}
+
 caf::result<host_op_result> handle(gateway_actor* self, const host_op& op) {
   auto& o = self->state.options;
+  if (op.op == "networking") {
+    return networking(self, op);
+  }
+  if (op.op == "attach_port") {
+    return attach_port(self, op);
+  }
+  if (op.op == "detach_port") {
+    return detach_port(self, op);
+  }
+  if (o.network && !op.guest_only) {
+    if (op.op == "spawn" && !op.ports.empty()) {
+      return around_guest(self, op, mark_ports_plugged);
+    }
+    if (op.op == "delete") {
+      return around_guest(self, op, release_ports);
+    }
+  }
   bool placing = op.op == "pick" || op.op == "check_host";
   if ((placing && !o.scheduler && !o.compute_agent)
       || (!placing && !o.compute_agent)) {

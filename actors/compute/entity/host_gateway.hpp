@@ -10,6 +10,8 @@
 ///   agents, to simulated in-memory hosts (the node then runs without a
 ///   hypervisor, which tests and the churn benchmark use).
 /// - "delete" destroys the guest and frees the instance's allocations.
+/// - With a "network" actor, the ports' part of "networking", "spawn" and
+///   "delete" (port_steps.hpp) runs around the guest's part.
 
 #include <caf/fwd.hpp>
 
@@ -22,6 +24,7 @@ struct gateway_options {
   caf::actor scheduler;     ///< "scheduler"; may be invalid.
   caf::actor compute_agent; ///< "compute-agent"; may be invalid.
   caf::actor image;         ///< "image"; may be invalid.
+  caf::actor network;       ///< "network"; may be invalid (no ports).
   /// Hosts to simulate when there is no compute agent.
   std::vector<std::string> simulated_hosts{"compute-1", "compute-2"};
 };

@@ -9,6 +9,11 @@
 ///   (host_op_atom, host_op) -> host_op_result, or an error whose message
 ///                              the entity records as the step's failure.
 ///
+/// With a "network" actor, "networking" makes or takes the instance's
+/// ports and binds them to its host, "spawn" plugs them and marks them
+/// plugged (ACTIVE), and "delete" deletes the ports compute created and
+/// detaches the ones the user passed in.
+///
 /// Every operation is idempotent for the same instance, so a step resumed
 /// after a crash may run twice: attaching a volume the guest has and
 /// detaching one it has not (or from a guest that is gone) succeed.
@@ -19,6 +24,10 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
+
+#include "strato/compute/v1/compute.pb.h"
 
 namespace strato::compute {
 
@@ -54,12 +63,32 @@ struct host_op {
   std::string volume_path;
   std::string volume_format;
   std::string device; ///< "/dev/vdb".
+  /// "networking": what the create asked for.
+  std::vector<compute::v1::RequestedNetwork> networks;
+  /// "spawn" plugs these; "delete" deletes or detaches them.
+  std::vector<compute::v1::InstancePort> ports;
+  /// Runs only the guest's part of a "spawn" or "delete"; the gateway's
+  /// outer call does the ports' part around it.
+  bool guest_only = false;
 };
 
 struct host_op_result {
+  // A constructor rather than aggregate initialization, so that results
+  // written before `ports` existed need not name it.
+  host_op_result(std::string host_name = {}, int32_t power = 0,
+                 std::string text = {},
+                 std::vector<compute::v1::InstancePort> given = {})
+    : host(std::move(host_name)),
+      power_state(power),
+      output(std::move(text)),
+      ports(std::move(given)) {
+  }
+
   std::string host;
   int32_t power_state = 0;
   std::string output; ///< "console": the log.
+  /// "networking": the ports given to the instance, bound to its host.
+  std::vector<compute::v1::InstancePort> ports;
 };
 
 } // namespace strato::compute

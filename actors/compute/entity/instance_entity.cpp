@@ -53,6 +53,17 @@ host_op make_op(const instance_model& m, const host_step& step) {
   op.availability_zone = m.created.availability_zone();
   op.server_group = m.created.server_group_id();
   op.metadata = {m.created.metadata().begin(), m.created.metadata().end()};
+  op.networks = {m.created.requested_networks().begin(),
+                 m.created.requested_networks().end()};
+  op.ports = m.ports;
+  if (step.op == "attach_port") {
+    op.networks = {m.pending.interface()};
+  } else if (step.op == "detach_port") {
+    const auto* port = m.find_port(m.pending.interface().port_id());
+    pb::InstancePort gone;
+    gone.set_port_id(m.pending.interface().port_id());
+    op.ports = {port != nullptr ? *port : gone};
+  }
   return op;
 }
 
@@ -90,13 +101,13 @@ void run_next_step(self_ptr self) {
       [self, ticket](host_op_result& res) {
         caf::anon_send(caf::actor_cast<caf::actor>(self), step_done_atom::value,
                        ticket, true, res.host,
-                       res.power_state, std::string{});
+                       res.power_state, std::string{}, std::move(res.ports));
       },
       [self, ticket](caf::error& err) {
         auto st = actor::from_caf_error(err);
         caf::anon_send(caf::actor_cast<caf::actor>(self), step_done_atom::value,
-                       ticket, false,
-                       std::string{}, int32_t{0}, st.message());
+                       ticket, false, std::string{}, int32_t{0}, st.message(),
+                       std::vector<pb::InstancePort>{});
       });
 }
 
@@ -137,13 +148,16 @@ void leave_server_group(self_ptr self, const instance_aggregate& m) {
 
 void on_step_done(self_ptr self, uint64_t ticket, bool ok,
                   const std::string& host, int32_t power_state,
-                  const std::string& message) {
+                  const std::string& message,
+                  std::vector<pb::InstancePort>& ports) {
   auto& m = self->state.model;
   if (ticket != m.step_ticket || m.task_state.empty()) {
     return; // An answer for a step we no longer wait for.
   }
   m.step_running = false;
-  auto events = ok ? step_succeeded(m, {host, power_state}, now_us())
+  m.last_failure = ok ? std::string{} : message;
+  auto events = ok ? step_succeeded(m, {host, power_state, std::move(ports)},
+                                   now_us())
                    : step_failed(m, message, now_us());
   record_step(self, std::move(events));
 }
@@ -154,6 +168,12 @@ void on_step_done(self_ptr self, uint64_t ticket, bool ok,
 /// up after a delete.
 void continue_after_persist(self_ptr self) {
   auto& m = self->state.model;
+  if (m.task_state.empty()) {
+    for (auto& waiter : m.awaiting) {
+      waiter.deliver(m.last_failure);
+    }
+    m.awaiting.clear();
+  }
   if (m.deleted) {
     release_quota(self, m);
     leave_server_group(self, m);
@@ -378,6 +398,15 @@ caf::message_handler instance_behavior(self_ptr self) {
       return update(self, bytes, request_id);
     },
     [self](get_atom) { return self->state.model.snapshot_state(); },
+    [self](await_atom) -> caf::result<std::string> {
+      auto& m = self->state.model;
+      if (m.task_state.empty()) {
+        return m.last_failure;
+      }
+      auto rp = self->make_response_promise<std::string>();
+      m.awaiting.emplace_back(rp);
+      return rp;
+    },
     [self](resume_atom) {
       // Only one step at a time: a resume while a step runs is a no-op
       // because the step's answer will move the task on.
@@ -394,8 +423,9 @@ caf::message_handler instance_behavior(self_ptr self) {
       return sync_power(self, kind, observed);
     },
     [self](step_done_atom, uint64_t ticket, bool ok, const std::string& host,
-           int32_t power_state, const std::string& message) {
-      on_step_done(self, ticket, ok, host, power_state, message);
+           int32_t power_state, const std::string& message,
+           std::vector<pb::InstancePort>& ports) {
+      on_step_done(self, ticket, ok, host, power_state, message, ports);
     },
   };
   return handlers.or_else(volume_handlers(self));

@@ -27,6 +27,9 @@
 ///       Answered once the volume service reserved the volume (or refused:
 ///       the attach is then rolled back); the rest runs in the background.
 ///   (volume_detach_atom, volume_detach_request) -> bool (detach started)
+///   (await_atom)                           -> std::string
+///       Answered when no operation is in flight: "" when its last step
+///       succeeded, else the failure (os-interface waits with it).
 ///   (power_sync_atom, int32 kind, int32 observed_power) -> bool
 ///       What the hypervisor showed (kind: 0 a lifecycle event, else the
 ///       agent's power_sync_action); recorded as a StateChanged when no
@@ -56,6 +59,7 @@ using power_sync_atom = caf::atom_constant<caf::atom("ipowersync")>;
 using volume_attach_atom = caf::atom_constant<caf::atom("ivattach")>;
 using volume_detach_atom = caf::atom_constant<caf::atom("ivdetach")>;
 using volume_step_done_atom = caf::atom_constant<caf::atom("ivstepdone")>;
+using await_atom = caf::atom_constant<caf::atom("iawait")>;
 
 /// What instance entities share: the actors they call.
 struct instance_env {
@@ -80,6 +84,10 @@ struct instance_aggregate : instance_model {
   /// API requests waiting for their attach's reserve, by volume id.
   std::map<std::string, caf::typed_response_promise<std::string>>
     attach_waiters;
+  /// Callers of `await_atom`, answered when the operation in flight ends.
+  std::vector<caf::typed_response_promise<std::string>> awaiting;
+  /// Why the last step failed ("" when it succeeded); not persisted.
+  std::string last_failure;
 
   void attach(const actor::entity_env& entity_env) {
     env = std::static_pointer_cast<instance_env>(entity_env.extension);
@@ -94,3 +102,4 @@ instance_behavior(actor::entity_actor<instance_aggregate>* self);
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(strato::compute::action_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(strato::compute::volume_attach_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(strato::compute::volume_detach_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<strato::compute::v1::InstancePort>)

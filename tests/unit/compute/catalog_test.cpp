@@ -154,11 +154,11 @@ TEST_SUITE("actors/compute/server_index") {
 
     auto m = s->model;
     std::vector<store::recorded_event> more;
-    for (const auto& ev : step_succeeded(m, {"h", 0}, 5)) {
+    for (const auto& ev : step_succeeded(m, {"h", 0, {}}, 5)) {
       m.apply(ev);
       more.push_back(record("s1", ev, ++pos));
     }
-    for (const auto& ev : step_succeeded(m, {"h", 1}, 6)) {
+    for (const auto& ev : step_succeeded(m, {"h", 1, {}}, 6)) {
       m.apply(ev);
       more.push_back(record("s1", ev, ++pos));
     }

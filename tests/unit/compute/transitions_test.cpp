@@ -43,7 +43,8 @@ void run_to_end(instance_model& m, const std::string& picked = "compute-2") {
   for (int guard = 0; guard < 10 && !m.task_state.empty(); ++guard) {
     auto step = next_step(m);
     REQUIRE(step.has_value());
-    fold(m, step_succeeded(m, {step->op == "pick" ? picked : m.host, 0}, 100));
+    fold(m, step_succeeded(
+               m, {step->op == "pick" ? picked : m.host, 0, {}}, 100));
   }
   CHECK(m.task_state.empty());
 }
@@ -100,6 +101,8 @@ TEST_SUITE("actors/compute/transitions") {
       {action_kind::unshelve, {"shelved", "shelved_offloaded"}},
       {action_kind::update_metadata,
        {"active", "paused", "suspended", "stopped"}},
+      {action_kind::interface_attach, {"active", "paused", "stopped"}},
+      {action_kind::interface_detach, {"active", "paused", "stopped"}},
     };
     for (auto kind : all_actions) {
       for (const auto& vm : vm_states) {
@@ -159,11 +162,11 @@ TEST_SUITE("actors/compute/transitions") {
     CHECK(api_status(m) == "BUILD");
     CHECK(m.current_action == "create");
     CHECK(next_step(m)->op == "pick");
-    fold(m, step_succeeded(m, {"compute-7", 0}, 5));
+    fold(m, step_succeeded(m, {"compute-7", 0, {}}, 5));
     CHECK(m.task_state == "spawning");
     CHECK(m.host == "compute-7");
     CHECK(next_step(m)->op == "spawn");
-    auto done = step_succeeded(m, {"compute-7", power::running}, 9);
+    auto done = step_succeeded(m, {"compute-7", power::running, {}}, 9);
     REQUIRE(done.size() == 2);
     CHECK(done[1].action_finished().request_id() == "req-1");
     fold(m, done);
@@ -178,7 +181,7 @@ TEST_SUITE("actors/compute/transitions") {
     created.set_id("x");
     instance_model m;
     fold(m, begin_create(created, "req-1"));
-    fold(m, step_succeeded(m, {"compute-1", 0}, 5));
+    fold(m, step_succeeded(m, {"compute-1", 0, {}}, 5));
     fold(m, step_failed(m, "disk full", 6));
     CHECK(api_status(m) == "ERROR");
     CHECK(m.fault == "disk full");
