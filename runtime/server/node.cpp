@@ -126,12 +126,14 @@ public:
     }
     router_ = std::make_unique<http::router>();
     identity_->install(*router_);
-    service::service_context context{*system_,   *store_,     *pool_,
-                                     config_,    public_url_, *identity_,
-                                     directory_};
+    // Modules keep the context (the image service holds a pointer to it):
+    // it lives as long as they do.
+    context_.reset(new service::service_context{
+      *system_, *store_, *pool_, config_, public_url_, *identity_,
+      directory_});
     modules_ = make_service_modules(config_);
     for (size_t i = 0; i < modules_.size(); ++i) {
-      if (auto st = modules_[i]->start(context); !st.ok()) {
+      if (auto st = modules_[i]->start(*context_); !st.ok()) {
         modules_.resize(i + 1); // Stop only what may have started.
         return {st.code(), std::string{modules_[i]->name()}
                              + " did not start: " + st.message()};
@@ -190,6 +192,7 @@ private:
   std::unique_ptr<caf::actor_system> system_;
   std::unique_ptr<identity::identity_service> identity_;
   service::actor_directory directory_;
+  std::unique_ptr<service::service_context> context_; ///< Outlives modules_.
   service::service_modules modules_;
   std::unique_ptr<http::router> router_;
   std::atomic<const http::router*> routes_{nullptr};
