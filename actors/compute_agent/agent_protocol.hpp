@@ -46,7 +46,18 @@
 ///       the report is also sent to the listener.
 ///
 /// The router also answers `(agent_hosts_atom)` -> std::vector<std::string>:
-/// every hostname it serves, sorted.
+/// every hostname it serves, sorted; and takes agents that live on other
+/// nodes (the cluster membership hands them over when a compute node joins):
+///   (agent_attach_atom, std::string hostname, caf::actor agent) -> bool
+///       Routes `hostname` to `agent` from now on (replacing an older one)
+///       and subscribes the current listener with it.
+///   (agent_detach_atom, std::string hostname)                  -> bool
+///       Forgets the host: requests for it are errc::unavailable until an
+///       agent is attached again. A router also detaches an agent it sees
+///       die (the connection to its node lost).
+/// An agent itself takes `(agent_scheduler_atom, caf::actor scheduler)`
+/// -> bool: register with this scheduler from now on (a compute node that
+/// joined a controller again).
 ///
 /// Power sync (Nova's `_sync_power_states`): every `power_sync_interval` the
 /// agent asks the listener for `expected_instances`, lists the hypervisor's
@@ -71,8 +82,9 @@
 /// "scheduler" actor when the directory has one, and reports health every
 /// `health_interval` (see scheduler_link.hpp).
 
-#include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/atom.hpp>
+#include <caf/fwd.hpp>
+#include <caf/meta/type_name.hpp>
 
 #include <cstdint>
 #include <map>
@@ -93,6 +105,9 @@ using agent_lifecycle_atom = caf::atom_constant<caf::atom("aglife")>;
 using agent_power_sync_atom = caf::atom_constant<caf::atom("agpsync")>;
 using agent_expected_atom = caf::atom_constant<caf::atom("agexpect")>;
 using agent_hosts_atom = caf::atom_constant<caf::atom("aghosts")>;
+using agent_attach_atom = caf::atom_constant<caf::atom("agattach")>;
+using agent_detach_atom = caf::atom_constant<caf::atom("agdetach")>;
+using agent_scheduler_atom = caf::atom_constant<caf::atom("agsched")>;
 
 /// What `agent_run_atom` does to the instance. Numbers are stable.
 enum class instance_operation : uint8_t {
@@ -185,12 +200,101 @@ struct power_sync_report {
 
 } // namespace strato::compute_agent
 
-// Process-local messages: the agent and the compute service share a node.
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(strato::compute_agent::instance_command)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(strato::compute_agent::instance_outcome)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(strato::compute_agent::host_guests)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(strato::compute_agent::expected_instances)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(strato::compute_agent::power_sync_report)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(strato::hypervisor::instance_info)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(strato::hypervisor::host_inventory)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(strato::hypervisor::lifecycle_event)
+// The agent may run on another node than the compute service (`strato node
+// --role compute`), so every message it sends or receives is serializable;
+// `register_agent_message_types` registers them with an actor system config
+// (every node registers the same types).
+
+namespace strato::hypervisor {
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, disk_spec& x) {
+  return f(caf::meta::type_name("strato.hypervisor.disk_spec"), x.volume_id,
+           x.path, x.format, x.device);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, interface_spec& x) {
+  return f(caf::meta::type_name("strato.hypervisor.interface_spec"),
+           x.port_id, x.mac, x.bridge, x.tap, x.mtu);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, instance_spec& x) {
+  return f(caf::meta::type_name("strato.hypervisor.instance_spec"), x.uuid,
+           x.name, x.vcpus, x.memory_mb, x.root_gb, x.ephemeral_gb, x.swap_mb,
+           x.image_path, x.image_format, x.volumes, x.interfaces, x.metadata);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, instance_info& x) {
+  return f(caf::meta::type_name("strato.hypervisor.instance_info"), x.state,
+           x.vcpus, x.memory_mb, x.cpu_time_ns);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, host_inventory& x) {
+  return f(caf::meta::type_name("strato.hypervisor.host_inventory"),
+           x.hostname, x.vcpus, x.memory_mb, x.disk_gb, x.hypervisor_type,
+           x.hypervisor_version, x.cpu_arch);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, lifecycle_event& x) {
+  return f(caf::meta::type_name("strato.hypervisor.lifecycle_event"), x.uuid,
+           x.state, x.reason);
+}
+
+} // namespace strato::hypervisor
+
+namespace strato::compute_agent {
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, instance_command& x) {
+  return f(caf::meta::type_name("strato.compute_agent.instance_command"),
+           x.operation, x.uuid, x.request_id, x.spec, x.disk, x.iface,
+           x.device_id, x.destination_uri, x.timeout_s);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, instance_outcome& x) {
+  return f(caf::meta::type_name("strato.compute_agent.instance_outcome"),
+           x.uuid, x.operation, x.state, x.request_id);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, host_guests& x) {
+  return f(caf::meta::type_name("strato.compute_agent.host_guests"),
+           x.hostname, x.guests);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, expected_instance& x) {
+  return f(caf::meta::type_name("strato.compute_agent.expected_instance"),
+           x.uuid, x.vm_state, x.power_state, x.task_in_flight);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, expected_instances& x) {
+  return f(caf::meta::type_name("strato.compute_agent.expected_instances"),
+           x.instances);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f,
+                                        power_sync_correction& x) {
+  return f(caf::meta::type_name("strato.compute_agent.power_sync_correction"),
+           x.uuid, x.action, x.observed, x.vm_state);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, power_sync_report& x) {
+  return f(caf::meta::type_name("strato.compute_agent.power_sync_report"),
+           x.hostname, x.checked, x.corrections, x.unknown_guests);
+}
+
+/// Adds the agent protocol's types (and the scheduler registration the
+/// agents send) to `config`.
+void register_agent_message_types(caf::actor_system_config& config);
+
+} // namespace strato::compute_agent

@@ -50,6 +50,36 @@ hypervisor::driver_config driver_config_for(const server::node_config& config,
   return out;
 }
 
+} // namespace
+
+result<std::map<std::string, caf::actor>>
+spawn_local_host_agents(caf::actor_system& system,
+                        const server::node_config& config, blocking_pool& pool,
+                        const caf::actor& scheduler) {
+  std::map<std::string, caf::actor> agents;
+  for (const auto& hostname : host_names(config)) {
+    auto driver =
+      hypervisor::make_hypervisor_driver(driver_config_for(config, hostname));
+    if (!driver.ok()) {
+      for (auto& [name, agent] : agents) {
+        caf::anon_send_exit(agent, caf::exit_reason::user_shutdown);
+      }
+      return status{driver.error().code(),
+                    "hypervisor for " + hostname + ": "
+                      + driver.error().message()};
+    }
+    agent_options options;
+    options.hostname = hostname;
+    options.driver = std::move(driver).value();
+    options.pool = &pool;
+    options.scheduler = scheduler;
+    agents.emplace(hostname, spawn_host_agent(system, std::move(options)));
+  }
+  return agents;
+}
+
+namespace {
+
 class compute_agent_module final : public service::service_module {
 public:
   std::string_view name() const override {
@@ -60,25 +90,28 @@ public:
     pool_ = std::make_unique<blocking_pool>("hypervisor", hypervisor_threads);
     auto scheduler = context.actors.get("scheduler");
     std::map<std::string, caf::actor> agents;
-    for (const auto& hostname : host_names(context.config)) {
-      auto driver = hypervisor::make_hypervisor_driver(
-        driver_config_for(context.config, hostname));
-      if (!driver.ok()) {
-        return {driver.error().code(), "hypervisor for " + hostname + ": " +
-                                         driver.error().message()};
+    // A controller without the compute role runs no hypervisor itself: its
+    // router starts empty and compute nodes attach their agents.
+    if (server::has_role(context.config, "compute")) {
+      auto spawned = spawn_local_host_agents(context.system, context.config,
+                                             *pool_, scheduler);
+      if (!spawned) {
+        return spawned.error();
       }
-      agent_options options;
-      options.hostname = hostname;
-      options.driver = std::move(driver).value();
-      options.pool = pool_.get();
-      options.scheduler = scheduler;
-      agents.emplace(hostname, spawn_host_agent(context.system,
-                                                std::move(options)));
+      agents = std::move(*spawned);
+      spdlog::info("compute agent: {} host(s) on the {} hypervisor{}",
+                   agents.size(), context.config.hypervisor,
+                   scheduler ? "" : " (no scheduler to register with)");
     }
-    spdlog::info("compute agent: {} host(s) on the {} hypervisor{}",
-                 agents.size(), context.config.hypervisor,
-                 scheduler ? "" : " (no scheduler to register with)");
-    router_ = spawn_agent_router(context.system, std::move(agents));
+    // With a cluster, hosts of compute nodes come back a moment after a
+    // controller restarts; operations resumed meanwhile wait for them.
+    std::chrono::milliseconds grace{};
+    if (!context.config.cluster_listen.empty()) {
+      grace = std::max(std::chrono::milliseconds{5000},
+                       2 * std::chrono::milliseconds{
+                             context.config.suspect_after_ms});
+    }
+    router_ = spawn_agent_router(context.system, std::move(agents), grace);
     context.actors.put("compute-agent", router_);
     return {};
   }

@@ -7,11 +7,21 @@
 /// Driver calls run on a pool of the module's own, so that a slow hypervisor
 /// never holds up the node's disk work.
 
+#include <map>
 #include <memory>
+#include <string>
 
 #include "runtime/service/service_module.hpp"
 
 namespace strato::compute_agent {
+
+/// One agent per compute host this node presents (the machine itself, or
+/// `--fake-compute-hosts` fakes), driver calls on `pool`, registering with
+/// `scheduler` when valid. Compute-only nodes use it directly.
+[[nodiscard]] result<std::map<std::string, caf::actor>>
+spawn_local_host_agents(caf::actor_system& system,
+                        const server::node_config& config, blocking_pool& pool,
+                        const caf::actor& scheduler);
 
 [[nodiscard]] std::unique_ptr<service::service_module>
 make_compute_agent_module();

@@ -19,6 +19,14 @@ caf::message reply_with(result<T> value) {
   return caf::make_message(std::move(value).value());
 }
 
+/// A step the compute service runs again after a crash finds its work done:
+/// the guest it spawned exists, the guest it destroyed is gone. Both are
+/// successes, as in Nova (InstanceNotFound on destroy is ignored).
+bool already_done(const instance_command& cmd, const status& st) {
+  return (cmd.operation == op::spawn && st.code() == errc::conflict)
+         || (cmd.operation == op::destroy && st.code() == errc::not_found);
+}
+
 } // namespace
 
 status run_command(hypervisor_driver& driver, const instance_command& cmd) {
@@ -66,7 +74,8 @@ driver_work operation_work(instance_command command) {
       return caf::make_message(actor::to_caf_error(
         errc::invalid_argument, "spawn: spec.uuid differs from the uuid"));
     }
-    if (auto st = run_command(driver, cmd); !st.ok()) {
+    auto st = run_command(driver, cmd);
+    if (!st.ok() && !already_done(cmd, st)) {
       return caf::make_message(actor::to_caf_error(st));
     }
     instance_outcome out{cmd.uuid, cmd.operation,

@@ -35,6 +35,8 @@ struct agent_state {
   uint64_t next_ticket = 1;
   bool registered = false;
   bool up = true;
+  /// Joined a controller and not power-synced since.
+  bool rejoined = false;
   static inline const char* name = "compute_agent";
 };
 
@@ -216,7 +218,7 @@ void report_health(agent_actor* self, bool up,
   st.up = up;
 }
 
-void probe_health(agent_actor* self) {
+void check_health(agent_actor* self) {
   submit(self, "", inventory_work(), [self](caf::message& reply) {
     if (reply.match_elements<hypervisor::host_inventory>()) {
       report_health(self, true, &reply.get_as<hypervisor::host_inventory>(0));
@@ -224,6 +226,10 @@ void probe_health(agent_actor* self) {
       report_health(self, false, nullptr);
     }
   });
+}
+
+void probe_health(agent_actor* self) {
+  check_health(self);
   if (self->state.options.health_interval.count() > 0) {
     self->delayed_send(self, self->state.options.health_interval,
                        health_atom::value);
@@ -252,6 +258,11 @@ void listen_to_driver(agent_actor* self) {
   self->attach_functor([driver = self->state.options.driver] {
     driver->on_lifecycle(nullptr);
   });
+}
+
+void sync_after_rejoin(agent_actor* self) {
+  self->state.rejoined = false;
+  run_power_sync(self, [](const power_sync_report&) {});
 }
 
 caf::behavior host_agent(agent_actor* self, agent_options options) {
@@ -291,6 +302,22 @@ caf::behavior host_agent(agent_actor* self, agent_options options) {
     [self](agent_subscribe_atom, caf::actor& listener) {
       self->monitor(listener);
       self->state.listener = std::move(listener);
+      if (self->state.rejoined) {
+        sync_after_rejoin(self);
+      }
+      return true;
+    },
+    [self](agent_scheduler_atom, caf::actor& scheduler) {
+      // A scheduler of a controller this node (re)joined: register afresh.
+      self->state.options.scheduler = std::move(scheduler);
+      self->state.registered = false;
+      check_health(self);
+      // The controller may have moved this host's servers meanwhile: a
+      // power sync now lets it find the ones that must not run here.
+      self->state.rejoined = true;
+      if (self->state.listener) {
+        sync_after_rejoin(self);
+      }
       return true;
     },
     [self](agent_power_sync_atom) {

@@ -2,6 +2,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include <string>
+#include <vector>
+
 namespace strato::server {
 
 namespace {
@@ -117,11 +120,80 @@ void add_node_options(CLI::App& serve, node_config& config) {
                    "MIN:MAX VXLAN VNIs / GRE keys for project networks")
     ->envname("STRATO_NETWORK_TUNNEL_RANGE")
     ->capture_default_str();
+  // The cluster (actors/cluster).
+  serve.add_option("--node-name", config.node_name,
+                   "this node's name in the cluster (default: compute host "
+                   "name or hostname)")
+    ->envname("STRATO_NODE_NAME");
+  serve.add_option("--cluster-listen", config.cluster_listen,
+                   "ADDRESS:PORT where a controller accepts nodes joining")
+    ->envname("STRATO_CLUSTER_LISTEN");
+  serve.add_option("--heartbeat-ms", config.heartbeat_ms,
+                   "how often members send heartbeats")
+    ->envname("STRATO_HEARTBEAT_MS")
+    ->check(CLI::Range(50, 60000))
+    ->capture_default_str();
+  serve.add_option("--suspect-after-ms", config.suspect_after_ms,
+                   "a member silent this long is declared down")
+    ->envname("STRATO_SUSPECT_AFTER_MS")
+    ->check(CLI::Range(100, 600000))
+    ->capture_default_str();
   serve.add_option("--scheduler-shards", config.scheduler_shards,
                    "Scheduler shards the compute hosts are partitioned across")
     ->envname("STRATO_SCHEDULER_SHARDS")
     ->check(CLI::Range(1, 64))
     ->capture_default_str();
+}
+
+std::vector<std::string> split_roles(const std::string& roles) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= roles.size()) {
+    auto comma = roles.find(',', start);
+    auto end = comma == std::string::npos ? roles.size() : comma;
+    if (end > start) {
+      out.push_back(roles.substr(start, end - start));
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
+void validate_roles(node_config& config) {
+  bool controller = false;
+  bool compute = false;
+  bool inside_controller = false;
+  for (const auto& role : split_roles(config.roles)) {
+    if (role == "controller") {
+      controller = true;
+    } else if (role == "compute") {
+      compute = true;
+    } else if (role == "api" || role == "scheduler") {
+      inside_controller = true;
+    } else {
+      throw CLI::ValidationError("--role", "unknown role '" + role
+                                             + "' (controller, compute, api, "
+                                               "scheduler)");
+    }
+  }
+  if (inside_controller && !controller) {
+    throw CLI::ValidationError(
+      "--role", "api and scheduler run inside a controller for now: add "
+                "'controller'");
+  }
+  if (!controller && !compute) {
+    throw CLI::ValidationError("--role", "no role given");
+  }
+  if (!controller && config.join.empty()) {
+    throw CLI::ValidationError("--join",
+                               "a node without the controller role needs "
+                               "--join HOST:PORT of a controller");
+  }
+  if (controller && !config.join.empty()) {
+    throw CLI::ValidationError(
+      "--join", "controllers do not join each other yet (one controller "
+                "per cluster); give it --cluster-listen instead");
+  }
 }
 
 } // namespace
@@ -136,13 +208,28 @@ command_line parse_command_line(int argc, char** argv) {
     "serve", "run an all-in-one node: every service on one address");
   serve->footer("Settings are the options of 'strato --help'; they may "
                 "follow 'serve'.");
+  auto* node = app.add_subcommand(
+    "node", "run some roles of a cluster node and join the controllers");
+  node->add_option("--role", out.config.roles,
+                   "controller, compute, or both: controller,compute ('api' "
+                   "and 'scheduler' run inside a controller)")
+    ->required()
+    ->envname("STRATO_ROLE");
+  node->add_option("--join", out.config.join,
+                   "HOST:PORT[,HOST:PORT] of the controllers to join")
+    ->envname("STRATO_JOIN");
+  node->footer("Settings are the options of 'strato --help'; they may "
+               "follow 'node'.");
   try {
     app.parse(argc, argv);
+    if (node->parsed()) {
+      validate_roles(out.config);
+    }
   } catch (const CLI::ParseError& e) {
     out.exit_code = app.exit(e);
     return out;
   }
-  out.run = serve->parsed();
+  out.run = serve->parsed() || node->parsed();
   return out;
 }
 

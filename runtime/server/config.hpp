@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace strato::server {
 
@@ -62,13 +63,50 @@ struct node_config {
   /// MIN:MAX, the VXLAN VNIs and GRE keys of project networks.
   std::string network_tunnel_range = "1:1000";
 
+  // The cluster (actors/cluster). `strato serve` runs every role in one
+  // process; `strato node --role ...` runs some of them.
+  /// "controller" (every service, the API and the event store), "compute"
+  /// (host agents), or both ("controller,compute"); "api" and "scheduler"
+  /// run inside a controller.
+  std::string roles = "controller,compute";
+  /// This node's name in the cluster; empty: the compute host name, or the
+  /// machine's hostname.
+  std::string node_name;
+  /// HOST:PORT[,HOST:PORT]: the controllers' cluster endpoints to join.
+  std::string join;
+  /// ADDRESS:PORT a controller accepts nodes on; empty: no cluster.
+  std::string cluster_listen;
+  uint32_t heartbeat_ms = 1000;
+  /// A node silent for this long is declared down.
+  uint32_t suspect_after_ms = 5000;
+
   // Scheduler and placement (actors/scheduler): hosts are partitioned across
   // this many scheduler shards, each deciding and claiming for its own hosts.
   uint32_t scheduler_shards = 4;
 };
 
-/// Outcome of reading the command line: run `serve` with `config`, or exit
-/// with `exit_code` (help printed, or a usage error already reported).
+/// Whether `config.roles` includes `role` ("api" and "scheduler" are part
+/// of "controller"). Inline: service modules ask it without linking the
+/// server library.
+[[nodiscard]] inline bool has_role(const node_config& config,
+                                   std::string_view role) {
+  std::string_view roles = config.roles;
+  while (!roles.empty()) {
+    auto comma = roles.find(',');
+    auto r = roles.substr(0, comma);
+    if (r == role
+        || (r == "controller" && (role == "api" || role == "scheduler"))) {
+      return true;
+    }
+    roles = comma == std::string_view::npos ? std::string_view{}
+                                            : roles.substr(comma + 1);
+  }
+  return false;
+}
+
+/// Outcome of reading the command line: run `serve` or `node` with `config`,
+/// or exit with `exit_code` (help printed, or a usage error already
+/// reported).
 struct command_line {
   bool run = false;
   int exit_code = 0;

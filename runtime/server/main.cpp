@@ -46,16 +46,23 @@ int main(int argc, char** argv) {
     return 1;
   }
   auto& node = *started;
-  spdlog::info("strato serving on {} (data in {})", node->public_url(),
-               config.data_dir);
+  if (node->public_url().empty()) {
+    std::printf("strato: compute node joining %s\n", config.join.c_str());
+    std::fflush(stdout);
+  } else {
+    spdlog::info("strato serving on {} (data in {})", node->public_url(),
+                 config.data_dir);
+  }
   if (auto clouds = node->clouds_yaml(); !clouds.empty()) {
     std::printf("strato: admin credentials are in %s; try\n"
                 "  OS_CLIENT_CONFIG_FILE=%s openstack --os-cloud strato "
                 "token issue\n",
                 clouds.c_str(), clouds.c_str());
   }
-  std::printf("strato: listening on %s\n", node->public_url().c_str());
-  std::fflush(stdout);
+  if (!node->public_url().empty()) {
+    std::printf("strato: listening on %s\n", node->public_url().c_str());
+    std::fflush(stdout);
+  }
   int received = 0;
   sigwait(&signals, &received);
   spdlog::info("signal {} received, stopping", received);

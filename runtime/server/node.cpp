@@ -11,35 +11,23 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <caf/io/middleman.hpp>
+
+#include "actors/cluster/cluster_protocol.hpp"
+#include "actors/cluster/membership.hpp"
+#include "actors/compute_agent/agent_protocol.hpp"
 #include "actors/identity/service/identity_service.hpp"
 #include "runtime/actor/caf_error.hpp"
 #include "runtime/core/blocking_pool.hpp"
 #include "runtime/http/server.hpp"
 #include "runtime/store/rocksdb_event_store.hpp"
 #include "runtime/server/modules.hpp"
+#include "runtime/server/system_config.hpp"
 #include "runtime/server/services.hpp"
 
 namespace strato::server {
 
 namespace {
-
-struct node_system_config : caf::actor_system_config {
-  explicit node_system_config(const node_config& config) {
-    actor::register_error_category(*this);
-    if (config.actor_threads > 0) {
-      set("scheduler.max-threads", config.actor_threads);
-    }
-    // With two cores, CAF's work stealing spends its time polling idle
-    // queues; one shared queue gives lower tail latency there.
-    auto threads = config.actor_threads > 0
-                     ? config.actor_threads
-                     : size_t{std::thread::hardware_concurrency()};
-    if (threads <= 2) {
-      set("scheduler.policy", caf::atom("sharing"));
-    }
-    set("logger.verbosity", caf::atom("quiet"));
-  }
-};
 
 class all_in_one_node final : public node {
 public:
@@ -69,7 +57,8 @@ public:
     }
     pool_ = std::make_unique<blocking_pool>("blocking",
                                             config_.blocking_threads);
-    system_config_ = std::make_unique<node_system_config>(config_);
+    system_config_ = std::make_unique<node_system_config>(
+      config_, !config_.cluster_listen.empty());
     system_ = std::make_unique<caf::actor_system>(*system_config_);
     auto listen = http::parse_listen_address(config_.listen);
     if (!listen) {
@@ -130,7 +119,7 @@ public:
     // it lives as long as they do.
     context_.reset(new service::service_context{
       *system_, *store_, *pool_, config_, public_url_, *identity_,
-      directory_});
+      directory_, &hosts_});
     modules_ = make_service_modules(config_);
     for (size_t i = 0; i < modules_.size(); ++i) {
       if (auto st = modules_[i]->start(*context_); !st.ok()) {
@@ -140,6 +129,9 @@ public:
       }
       modules_[i]->install(*router_);
     }
+    if (auto st = open_cluster(); !st.ok()) {
+      return st;
+    }
     auto authenticate = [identity = identity_.get()](const http::request& req) {
       auto ctx = identity->authenticate(req);
       return ctx ? status{} : ctx.error();
@@ -148,6 +140,39 @@ public:
                                                config_, public_url_,
                                                authenticate});
     routes_.store(router_.get(), std::memory_order_release);
+    return {};
+  }
+
+  /// Publishes the membership actor on --cluster-listen, where compute
+  /// nodes join.
+  status open_cluster() {
+    if (config_.cluster_listen.empty()) {
+      return {};
+    }
+    auto address = http::parse_listen_address(config_.cluster_listen);
+    if (!address) {
+      return {address.error().code(),
+              "--cluster-listen: " + address.error().message()};
+    }
+    cluster::membership_options options;
+    options.store = store_.get();
+    options.scheduler = directory_.get("scheduler");
+    options.agent_router = directory_.get("compute-agent");
+    options.hosts = &hosts_;
+    options.heartbeat = std::chrono::milliseconds{config_.heartbeat_ms};
+    options.suspect_after = std::chrono::milliseconds{config_.suspect_after_ms};
+    membership_ = cluster::spawn_membership(*system_, std::move(options));
+    directory_.put("membership", membership_);
+    auto published = system_->middleman().publish(
+      membership_, address->second, address->first.c_str(), true);
+    if (!published) {
+      return {errc::unavailable, "cannot listen for cluster nodes on "
+                                   + config_.cluster_listen + ": "
+                                   + system_->render(published.error())};
+    }
+    cluster_port_ = *published;
+    spdlog::info("cluster: nodes join at {}:{}", address->first,
+                 cluster_port_);
     return {};
   }
 
@@ -167,6 +192,10 @@ public:
     if (http_) {
       http_->stop();
       http_.reset();
+    }
+    if (membership_) {
+      caf::anon_send_exit(membership_, caf::exit_reason::user_shutdown);
+      membership_ = nullptr;
     }
     for (auto it = modules_.rbegin(); it != modules_.rend(); ++it) {
       (*it)->stop();
@@ -192,6 +221,9 @@ private:
   std::unique_ptr<caf::actor_system> system_;
   std::unique_ptr<identity::identity_service> identity_;
   service::actor_directory directory_;
+  service::host_board hosts_;
+  caf::actor membership_;
+  uint16_t cluster_port_ = 0;
   std::unique_ptr<service::service_context> context_; ///< Outlives modules_.
   service::service_modules modules_;
   std::unique_ptr<http::router> router_;
@@ -204,6 +236,9 @@ private:
 } // namespace
 
 result<std::unique_ptr<node>> node::start(const node_config& config) {
+  if (!has_role(config, "controller")) {
+    return start_compute_node(config);
+  }
   auto instance = std::make_unique<all_in_one_node>(config);
   if (auto st = instance->open(); !st.ok()) {
     return st;

@@ -35,6 +35,12 @@ public:
   virtual void stop() = 0;
 };
 
+/// A node without the controller role: its compute host agents, joined to
+/// the controllers named by `config.join`. No API and no event store of its
+/// own; `public_url()` is empty.
+[[nodiscard]] result<std::unique_ptr<node>>
+start_compute_node(const node_config& config);
+
 /// Creates `dir` if needed and checks that it is a writable directory that
 /// no other node holds; the returned descriptor keeps the lock while open.
 [[nodiscard]] result<int> claim_data_dir(const std::string& dir);

@@ -19,6 +19,7 @@
 #include "actors/identity/service/identity_service.hpp"
 #include "runtime/core/error.hpp"
 #include "runtime/http/router.hpp"
+#include "runtime/service/host_board.hpp"
 
 namespace strato {
 class blocking_pool;
@@ -60,6 +61,9 @@ struct service_context {
   /// `identity.authenticate(req)` turns X-Auth-Token into the caller.
   const identity::identity_service& identity;
   actor_directory& actors;
+  /// Reachability of compute hosts on other nodes (the cluster membership
+  /// writes it); null on a node that runs no cluster.
+  const host_board* hosts = nullptr;
 };
 
 class service_module {

@@ -208,6 +208,8 @@ void dispatch(const compute_api& self, call& c) {
     auto view = render_server(c, *s, true);
     view["status"] = "REBUILD";
     run_action(self, c, id, std::move(req), 202, {{"server", view}});
+  } else if (key == "evacuate") {
+    evacuate_server(self, c, *s, *body);
   } else if (key == "os-getConsoleOutput") {
     console_output(self, c, id, in);
   } else {

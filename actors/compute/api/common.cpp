@@ -42,7 +42,7 @@ http::handler compute_api::wrap(call_handler h) const {
       return;
     }
     call c{std::move(req), std::move(reply), std::move(*caller),
-           version.version()};
+           version.version(), hosts};
     h(c);
   };
 }

@@ -14,11 +14,14 @@
 
 #include "actors/compute/core/catalog.hpp"
 #include "actors/compute/core/server_index.hpp"
+#include "actors/compute/core/transitions.hpp"
 #include "actors/identity/service/identity_service.hpp"
 #include "runtime/api/json_schema.hpp"
+#include "runtime/service/host_board.hpp"
 #include "runtime/actor/ask.hpp"
 #include "runtime/api/microversion.hpp"
 #include "runtime/http/router.hpp"
+#include "runtime/service/host_board.hpp"
 
 namespace strato::compute {
 
@@ -33,6 +36,8 @@ struct call {
   http::responder reply;
   identity::auth_context caller;
   api::api_version version;
+  /// Reachability of hosts on other nodes; null without a cluster.
+  const service::host_board* hosts = nullptr;
 
   [[nodiscard]] bool at_least(uint32_t minor) const {
     return version >= api::api_version{2, minor};
@@ -60,6 +65,7 @@ struct compute_api {
   caf::actor network; ///< "network"; may be invalid (no ports).
   bool has_network = false;
   bool has_volume = false;
+  const service::host_board* hosts = nullptr; ///< See `call::hosts`.
   caf::actor volume; ///< "volume"; may be invalid: no volume attachments.
 
   /// Wraps `h`: authenticates, negotiates the version, then runs it.
@@ -107,6 +113,14 @@ struct compute_api {
 [[nodiscard]] json resource_links(const http::request& req,
                                   std::string_view collection,
                                   const std::string& id);
+
+/// Asks server `id`'s entity to run `req` (its state rules decide) and
+/// answers `success_status` with `success_body` (no body when null).
+void run_action(const compute_api& self, const call& c, const std::string& id,
+                action_request req, int success_status, json success_body);
+/// os-evacuate (evacuate.cpp).
+void evacuate_server(const compute_api& self, const call& c,
+                     const server_record& s, const json& body);
 
 [[nodiscard]] json render_flavor(const call& c, const pb::Flavor& f,
                                  bool detail);

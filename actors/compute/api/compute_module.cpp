@@ -26,6 +26,7 @@ public:
     sys_ = &ctx.system;
     api_.sys = &ctx.system;
     api_.identity = &ctx.identity;
+    api_.hosts = ctx.hosts;
     api_.catalog = std::make_shared<shared_catalog>();
     api_.servers = std::make_shared<server_index>();
     auto snapshot_every = ctx.config.snapshot_every;

@@ -26,6 +26,16 @@ std::string host_id(const std::string& host, const std::string& project) {
   return out;
 }
 
+/// Nova's host_status: UP while the host's node is reachable; UNKNOWN when
+/// it missed its heartbeats (it may still run the guests); "" unplaced.
+std::string host_status(const call& c, const std::string& host) {
+  if (host.empty()) {
+    return "";
+  }
+  auto reach = c.hosts ? c.hosts->get(host) : std::nullopt;
+  return reach == service::host_reachability::down ? "UNKNOWN" : "UP";
+}
+
 json or_null(const std::string& s) {
   return s.empty() ? json(nullptr) : json(s);
 }
@@ -167,7 +177,7 @@ json render_server(const call& c, const server_record& s, bool detail) {
   }
   out["os-extended-volumes:volumes_attached"] = std::move(volumes);
   if (c.at_least(16) && c.admin()) {
-    out["host_status"] = m.host.empty() ? "" : "UP";
+    out["host_status"] = host_status(c, m.host);
   }
   if (c.at_least(9)) {
     out["locked"] = m.locked;

@@ -87,7 +87,17 @@ const action_rule rules[] = {
   {action_kind::interface_detach, "detach_interface", "detach_interface",
    {"active", "paused", "stopped"}, task_rule::none_only, {}, false, true,
    "interface_detaching"},
+  // Nova's evacuate checks no lock: an operator rescues the server.
+  {action_kind::evacuate, "evacuate", "evacuate",
+   {"active", "stopped", "error"}, task_rule::none_only, {}, true, false,
+   "rebuilding"},
 };
+
+/// An evacuation's "rebuilding" picks a new host: the old one is down, so
+/// nothing is destroyed there (its node cleans up when it returns).
+bool evacuating(const instance_model& m) {
+  return m.pending.action() == "evacuate";
+}
 
 const action_rule& rule_of(action_kind kind) {
   for (const auto& r : rules) {
@@ -295,6 +305,12 @@ std::optional<host_step> next_step(const instance_model& m) {
       }
     }
   }
+  if (t == "rebuilding" && evacuating(m)) {
+    if (!p.target_host().empty()) {
+      return host_step{"check_host", p.target_host(), m.host, false};
+    }
+    return host_step{"pick", "", m.host, false};
+  }
   if (t == "rebuilding") {
     return host_step{"destroy", m.host, "", false};
   }
@@ -384,6 +400,9 @@ step_succeeded(const instance_model& m, const step_outcome& out,
       events.push_back(std::move(change));
     }
     finish(state_event(m, m.vm_state, "", m.power_state, now_us));
+  } else if (t == "rebuilding" && evacuating(m)) {
+    events.push_back(
+      with_host(next_task(m, "rebuild_spawning", now_us), out.host));
   } else if (t == "rebuilding") {
     events.push_back(next_task(m, "rebuild_spawning", now_us));
   } else if (t == "powering-on" || t == "rebooting" || t == "rebooting_hard"

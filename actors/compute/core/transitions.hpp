@@ -52,6 +52,8 @@ enum class action_kind : uint8_t {
   update_metadata,
   interface_attach,
   interface_detach,
+  /// Rebuild on another host because the server's host is down.
+  evacuate,
 };
 
 inline constexpr action_kind all_actions[] = {
@@ -67,6 +69,7 @@ inline constexpr action_kind all_actions[] = {
   action_kind::unlock,         action_kind::delete_,
   action_kind::force_delete,   action_kind::update_metadata,
   action_kind::interface_attach, action_kind::interface_detach,
+  action_kind::evacuate,
 };
 
 /// The name the API uses in its 409 ("pause", "confirmResize", ...).

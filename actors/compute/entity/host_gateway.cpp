@@ -231,12 +231,14 @@ void pick_with_scheduler(gateway_actor* self, const host_op& op, promise rp) {
         },
         [rp](caf::error& err) mutable { rp.deliver(err); });
   };
-  if (op.other_host.empty()) {
+  if (op.other_host.empty() && !op.resumed) {
     select();
     return;
   }
   // A move: the instance's claim on its source is given up first, so that
   // the new claim is not refused as a second one for the same consumer.
+  // So is a resumed pick's: the claim made before a crash was never
+  // recorded by the instance.
   self->request(sched, call_timeout, scheduler::free_allocations_atom::value,
                 op.uuid)
     .then([select](bool) mutable { select(); },

@@ -70,6 +70,9 @@ struct host_op {
   /// Runs only the guest's part of a "spawn" or "delete"; the gateway's
   /// outer call does the ports' part around it.
   bool guest_only = false;
+  /// The step is run again after the entity restarted: what it did before
+  /// the crash may already be done (a "pick" may have claimed a host).
+  bool resumed = false;
 };
 
 struct host_op_result {

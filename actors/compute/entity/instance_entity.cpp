@@ -84,7 +84,7 @@ void record_step(self_ptr self, std::vector<pb::InstanceEvent> events) {
 /// comes back as an anonymous step_done: recording the step persists, and
 /// a persist answers the current message's sender, which must not be the
 /// entity itself.
-void run_next_step(self_ptr self) {
+void run_next_step(self_ptr self, bool resumed = false) {
   if (run_volume_step(self)) {
     return; // Volumes settle first (a delete releases them).
   }
@@ -95,8 +95,10 @@ void run_next_step(self_ptr self) {
   }
   auto ticket = ++m.step_ticket;
   m.step_running = true;
+  auto op = make_op(m, *step);
+  op.resumed = resumed;
   self->request(m.env->host_gateway, step_timeout, host_op_atom::value,
-                make_op(m, *step))
+                std::move(op))
     .then(
       [self, ticket](host_op_result& res) {
         caf::anon_send(caf::actor_cast<caf::actor>(self), step_done_atom::value,
@@ -412,7 +414,7 @@ caf::message_handler instance_behavior(self_ptr self) {
       // because the step's answer will move the task on.
       const auto& m = self->state.model;
       if (!m.step_running || m.volume_work_pending()) {
-        run_next_step(self);
+        run_next_step(self, true);
       }
       return true;
     },

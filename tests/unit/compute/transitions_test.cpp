@@ -103,6 +103,7 @@ TEST_SUITE("actors/compute/transitions") {
        {"active", "paused", "suspended", "stopped"}},
       {action_kind::interface_attach, {"active", "paused", "stopped"}},
       {action_kind::interface_detach, {"active", "paused", "stopped"}},
+      {action_kind::evacuate, {"active", "stopped", "error"}},
     };
     for (auto kind : all_actions) {
       for (const auto& vm : vm_states) {
@@ -269,6 +270,45 @@ TEST_SUITE("actors/compute/transitions") {
     run_to_end(m, "compute-3");
     CHECK(api_status(m) == "ACTIVE");
     CHECK(m.host == "compute-3");
+  }
+
+  TEST_CASE("an evacuation rebuilds on a new host without touching the old") {
+    auto m = server_in("active");
+    m.power_state = power::running;
+    fold(m, *begin_action(m, request_for(action_kind::evacuate)));
+    CHECK(api_status(m) == "REBUILD");
+    auto pick = next_step(m);
+    REQUIRE(pick.has_value());
+    CHECK(pick->op == "pick");
+    CHECK(pick->other_host == "compute-1");
+    fold(m, step_succeeded(m, {"compute-2", 0, {}}, 100));
+    CHECK(m.task_state == "rebuild_spawning");
+    CHECK(m.host == "compute-2");
+    auto spawn = next_step(m);
+    REQUIRE(spawn.has_value());
+    CHECK(spawn->op == "spawn");
+    CHECK(spawn->host == "compute-2");
+    run_to_end(m);
+    CHECK(api_status(m) == "ACTIVE");
+    CHECK(m.host == "compute-2");
+  }
+
+  TEST_CASE("an evacuation to a named host checks that host; no host found "
+            "leaves the server where it was") {
+    auto m = server_in("stopped");
+    m.power_state = power::shutdown;
+    auto req = request_for(action_kind::evacuate);
+    req.target_host = "compute-3";
+    fold(m, *begin_action(m, req));
+    auto check = next_step(m);
+    REQUIRE(check.has_value());
+    CHECK(check->op == "check_host");
+    CHECK(check->host == "compute-3");
+    CHECK(check->other_host == "compute-1");
+    fold(m, step_failed(m, "No valid host was found.", 100));
+    CHECK(m.task_state.empty());
+    CHECK(m.vm_state == "stopped");
+    CHECK(m.host == "compute-1");
   }
 
   TEST_CASE("a delete ends in a deleted server") {

@@ -1,0 +1,360 @@
+"""A Strato cluster as separate processes on loopback: one controller
+(`strato node --role controller --cluster-listen ...`) and compute nodes
+(`strato node --role compute --join ...`), driven through the API with the
+real openstacksdk.
+
+Checks, in order:
+  - compute nodes join and their hosts take servers;
+  - a compute node killed with SIGKILL is declared down: its servers show
+    host_status UNKNOWN, new servers go elsewhere, `evacuate` rebuilds its
+    servers on a live host (and is refused for a server whose host is up);
+  - the node restarted joins again and takes servers;
+  - a node that stops answering without dropping its connection (frozen
+    with SIGSTOP: a partition as the controller sees it) is declared down;
+    its server is evacuated; when it answers again it joins afresh and
+    destroys its copy of the evacuated server (no server runs twice);
+  - the controller killed with SIGKILL in the middle of creates and deletes
+    loses no acknowledged operation, and after its restart the nodes join
+    again, no server is left in a task_state and every server holds
+    allocations on exactly one host.
+"""
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+import openstack
+from openstack import exceptions
+
+HEARTBEAT_MS = 200
+SUSPECT_AFTER_MS = 1500
+PASSWORD = "cluster-test-secret"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(what, predicate, timeout=30.0, interval=0.2):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+class Node:
+    """One `strato node` process and its log."""
+
+    def __init__(self, binary, name, workdir, args):
+        self.name = name
+        self.binary = binary
+        self.args = args
+        self.data_dir = os.path.join(workdir, name)
+        self.log_path = os.path.join(workdir, name + ".log")
+        self.proc = None
+        self.start()
+
+    def start(self):
+        self.log = open(self.log_path, "a+")
+        self.proc = subprocess.Popen(
+            [self.binary, "node", "--data-dir", self.data_dir,
+             "--heartbeat-ms", str(HEARTBEAT_MS),
+             "--suspect-after-ms", str(SUSPECT_AFTER_MS), *self.args],
+            stdout=self.log, stderr=subprocess.STDOUT)
+
+    def text(self):
+        with open(self.log_path) as f:
+            return f.read()
+
+    def wait_log(self, pattern, after=0, timeout=30.0):
+        def found():
+            if self.proc.poll() is not None:
+                raise AssertionError(f"{self.name} exited:\n{self.text()}")
+            return re.search(pattern, self.text()[after:])
+        return wait_for(f"{self.name} to log {pattern!r}", found, timeout)
+
+    def log_size(self):
+        return len(self.text())
+
+    def kill(self):
+        self.proc.kill()
+        self.proc.wait()
+        self.log.close()
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGCONT)
+            self.proc.terminate()
+            code = self.proc.wait(timeout=30)
+            assert code == 0, f"{self.name} exited with {code}:\n{self.text()}"
+        self.log.close()
+
+
+class Cluster:
+    def __init__(self, binary):
+        self.binary = binary
+        self.dir = tempfile.mkdtemp(prefix="strato-cluster-")
+        self.api_port = free_port()
+        self.cluster_port = free_port()
+        self.controller = None
+        self.computes = {}
+
+    def start_controller(self):
+        self.controller = Node(
+            self.binary, "controller", self.dir,
+            ["--role", "controller", "--listen",
+             f"127.0.0.1:{self.api_port}", "--cluster-listen",
+             f"127.0.0.1:{self.cluster_port}", "--admin-password", PASSWORD,
+             "--log-level", "info"])
+        self.controller.wait_log(r"listening on http://127\.0\.0\.1:\d+")
+
+    def start_compute(self, host):
+        node = Node(self.binary, host, self.dir,
+                    ["--role", "compute", "--join",
+                     f"127.0.0.1:{self.cluster_port}", "--compute-host", host,
+                     "--log-level", "info"])
+        self.computes[host] = node
+        return node
+
+    def connect(self):
+        # The controller writes clouds.yaml with the admin's credentials.
+        os.environ["OS_CLIENT_CONFIG_FILE"] = os.path.join(
+            self.controller.data_dir, "clouds.yaml")
+        os.environ["no_proxy"] = os.environ["NO_PROXY"] = "127.0.0.1"
+        return openstack.connect(cloud="strato")
+
+    def stop(self):
+        for node in self.computes.values():
+            node.stop()
+        if self.controller:
+            self.controller.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def hosts_of(conn):
+    """name -> (host, host_status, status, task_state) of every server."""
+    out = {}
+    for s in conn.compute.servers(details=True):
+        out[s.name] = (s.compute_host, s.host_status, s.status, s.task_state)
+    return out
+
+
+def boot(conn, names, image, flavor):
+    servers = [conn.compute.create_server(name=n, image_id=image.id,
+                                          flavor_id=flavor.id,
+                                          networks="none") for n in names]
+    for s in servers:
+        conn.compute.wait_for_server(s, wait=60, interval=0.2)
+    return {n: conn.compute.get_server(s.id) for n, s in zip(names, servers)}
+
+
+def wait_joined(conn, host):
+    wait_for(f"host {host} in placement",
+             lambda: any(rp.name == host for rp in
+                         conn.placement.resource_providers()))
+
+
+def evacuate(conn, server):
+    """POST the evacuate action at 2.73. (SDK 0.101's evacuate_server posts
+    without a microversion, where Nova's schema, and ours, requires
+    onSharedStorage.)"""
+    response = conn.compute.post(f"/servers/{server.id}/action",
+                                 json={"evacuate": {}}, microversion="2.73")
+    exceptions.raise_from_response(response)
+
+
+def evacuate_and_wait(conn, server, expect_host=None):
+    evacuate(conn, server)
+
+    def done():
+        s = conn.compute.get_server(server.id)
+        return s if s.status == "ACTIVE" and s.task_state is None \
+            and s.compute_host != server.compute_host else None
+    moved = wait_for(f"{server.name} to be evacuated", done)
+    if expect_host:
+        assert moved.compute_host == expect_host, moved.compute_host
+    return moved
+
+
+def check_join_and_boot(cluster, conn, image, flavor):
+    for host in ("c1", "c2"):
+        cluster.start_compute(host).wait_log(r"joined the controller")
+        wait_joined(conn, host)
+    servers = boot(conn, [f"a{i}" for i in range(6)], image, flavor)
+    used = {s.compute_host for s in servers.values()}
+    assert used == {"c1", "c2"}, f"servers placed on {used}"
+    for s in servers.values():
+        assert s.host_status == "UP", (s.name, s.host_status)
+    return servers
+
+
+def check_killed_node(cluster, conn, image, flavor, servers):
+    cluster.computes["c2"].kill()
+    on_c2 = [s for s in servers.values() if s.compute_host == "c2"]
+    on_c1 = [s for s in servers.values() if s.compute_host == "c1"]
+    wait_for("c2's servers to show host_status UNKNOWN",
+             lambda: all(conn.compute.get_server(s.id).host_status
+                         == "UNKNOWN" for s in on_c2))
+    assert conn.compute.get_server(on_c1[0].id).host_status == "UP"
+    # A server whose host answers is not evacuated.
+    try:
+        evacuate(conn, on_c1[0])
+        raise AssertionError("evacuating a server on a live host succeeded")
+    except exceptions.HttpException as e:
+        assert e.status_code == 400, e
+        assert "still in use" in str(e), e
+    # New servers avoid the dead host.
+    fresh = boot(conn, ["b0", "b1"], image, flavor)
+    assert {s.compute_host for s in fresh.values()} == {"c1"}
+    for s in on_c2:
+        evacuate_and_wait(conn, s, expect_host="c1")
+        actions = [a["action"] for a in conn.compute.get(
+            f"/servers/{s.id}/os-instance-actions",
+            microversion="2.1").json()["instanceActions"]]
+        assert "evacuate" in actions, actions
+
+
+def check_restarted_node(cluster, conn, image, flavor):
+    node = cluster.computes["c2"]
+    mark = node.log_size()
+    node.start()
+    node.wait_log(r"joined the controller", after=mark)
+    # c2 is empty now, so the scheduler's spreading sends servers there.
+    fresh = boot(conn, ["c0", "c1x"], image, flavor)
+    assert "c2" in {s.compute_host for s in fresh.values()}, fresh
+
+
+def check_partitioned_node(cluster, conn):
+    node = cluster.computes["c1"]
+    victim = next(s for s in conn.compute.servers(details=True)
+                  if s.compute_host == "c1" and s.status == "ACTIVE")
+    node.proc.send_signal(signal.SIGSTOP)
+    wait_for("c1 to be declared down",
+             lambda: conn.compute.get_server(victim.id).host_status
+             == "UNKNOWN")
+    evacuate_and_wait(conn, victim, expect_host="c2")
+    mark = cluster.controller.log_size()
+    node.proc.send_signal(signal.SIGCONT)
+    cluster.controller.wait_log(
+        r"destroying " + re.escape(victim.id) + r" on c1", after=mark)
+    wait_for("c1 to be up again",
+             lambda: all(s.host_status == "UP" for s in
+                         conn.compute.servers(details=True)
+                         if s.compute_host == "c1"))
+
+
+def churn(conn, image, flavor, stop, acknowledged, deleted, failures):
+    """Creates and deletes servers until `stop`; records the creates the API
+    acknowledged and the deletes asked for."""
+    i = 0
+    while not stop.is_set():
+        try:
+            s = conn.compute.create_server(name=f"churn-{i}",
+                                           image_id=image.id,
+                                           flavor_id=flavor.id,
+                                           networks="none")
+            acknowledged.append(s.id)
+            if i % 2 == 0:
+                # Asked is enough to excuse its absence: the controller may
+                # die after deleting but before answering.
+                deleted.add(s.id)
+                conn.compute.delete_server(s.id)
+        except Exception as e:  # The controller is gone: stop churning.
+            failures.append(e)
+            return
+        i += 1
+
+
+def check_controller_crash(cluster, conn, image, flavor):
+    stop = threading.Event()
+    acknowledged, deleted, failures = [], set(), []
+    project = conn.current_project_id
+    conn.compute.put(f"/os-quota-sets/{project}", microversion="2.1",
+                     json={"quota_set": {"instances": -1, "cores": -1,
+                                         "ram": -1}})
+    worker = threading.Thread(target=churn, args=(conn, image, flavor, stop,
+                                                  acknowledged, deleted,
+                                                  failures))
+    worker.start()
+    wait_for("some churn",
+             lambda: len(acknowledged) >= 30 or failures, timeout=60)
+    assert not failures, failures
+    cluster.controller.kill()
+    stop.set()
+    worker.join(timeout=60)
+    marks = {h: n.log_size() for h, n in cluster.computes.items()}
+    mark = cluster.controller.log_size()
+    cluster.controller.start()
+    cluster.controller.wait_log(r"listening on http://127\.0\.0\.1:\d+",
+                                after=mark)
+    for host, node in cluster.computes.items():
+        node.wait_log(r"joined the controller", after=marks[host])
+    conn = cluster.connect()
+    for server_id in acknowledged:
+        try:
+            conn.compute.get_server(server_id)
+        except exceptions.NotFoundException:
+            assert server_id in deleted, f"acknowledged {server_id} is lost"
+
+    def settled():
+        servers = list(conn.compute.servers(details=True))
+        return all(s.task_state is None for s in servers) and servers
+    servers = wait_for("every server out of its task_state", settled,
+                       timeout=60)
+    # Boots the crash interrupted resume once their hosts are back.
+    errors = [(s.name, conn.compute.get(f"/servers/{s.id}").json()
+               ["server"].get("fault")) for s in servers
+              if s.status == "ERROR"]
+    assert not errors, errors
+    for s in servers:
+        allocations = conn.session.get(
+            f"http://127.0.0.1:{cluster.api_port}/placement/allocations/"
+            f"{s.id}", headers={"OpenStack-API-Version": "placement 1.28"}
+        ).json()["allocations"]
+        assert len(allocations) == 1, (s.name, s.status, allocations)
+    return len(acknowledged)
+
+
+def main(binary):
+    cluster = Cluster(binary)
+    try:
+        cluster.start_controller()
+        conn = cluster.connect()
+        flavor = conn.compute.create_flavor(name="tiny", ram=128, vcpus=1,
+                                            disk=1)
+        image_file = os.path.join(cluster.dir, "disk.raw")
+        with open(image_file, "wb") as f:
+            f.write(b"\0" * 65536)
+        image = conn.image.create_image(
+            name="tiny", filename=image_file, disk_format="raw",
+            container_format="bare", allow_duplicates=True, wait=True)
+        servers = check_join_and_boot(cluster, conn, image, flavor)
+        check_killed_node(cluster, conn, image, flavor, servers)
+        check_restarted_node(cluster, conn, image, flavor)
+        check_partitioned_node(cluster, conn)
+        churned = check_controller_crash(cluster, conn, image, flavor)
+        print(f"cluster test passed ({churned} acknowledged creates "
+              "across the controller crash)")
+    except BaseException:
+        for node in [cluster.controller, *cluster.computes.values()]:
+            if node is not None:
+                print(f"--- {node.name} log ---\n{node.text()[-6000:]}")
+        raise
+    finally:
+        cluster.stop()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
