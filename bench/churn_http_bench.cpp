@@ -180,6 +180,58 @@ void populate(uint16_t port, const std::string& token, size_t n) {
 
 } // namespace
 
+http_churn_result churn_over_http(uint16_t port, const std::string& token,
+                                  size_t clients,
+                                  std::chrono::milliseconds duration) {
+  net::io_context io;
+  auto start = clock::now();
+  std::vector<std::shared_ptr<cycle_client>> loops;
+  for (size_t i = 0; i < clients; ++i) {
+    loops.push_back(std::make_shared<cycle_client>(
+      io, tcp::endpoint{net::ip::make_address("127.0.0.1"), port}, token,
+      start + duration));
+    loops.back()->start();
+  }
+  io.run();
+  auto seconds = std::chrono::duration<double>(clock::now() - start).count();
+  http_churn_result out;
+  uint64_t polls = 0;
+  for (auto& loop : loops) {
+    out.latency.merge(loop->lat);
+    out.failures += loop->failures;
+    polls += loop->polls;
+  }
+  auto cycles = static_cast<double>(out.latency.size());
+  out.cycles_per_s = cycles / seconds;
+  out.polls_per_cycle = cycles > 0 ? static_cast<double>(polls) / cycles : 0;
+  return out;
+}
+
+std::string bench_admin_token(uint16_t port, const std::string& password) {
+  auto auth = call(port, bhttp::verb::post, "/identity/v3/auth/tokens",
+                   R"({"auth":{"identity":{"methods":["password"],"password":
+                   {"user":{"name":"admin","domain":{"id":"default"},
+                   "password":")" + password + R"("}}},"scope":{"project":
+                   {"name":"admin","domain":{"id":"default"}}}}})");
+  std::string token{auth["X-Subject-Token"]};
+  auto project = nlohmann::json::parse(auth.body())["token"]["project"]["id"]
+                   .get<std::string>();
+  call(port, bhttp::verb::put, "/compute/v2.1/os-quota-sets/" + project,
+       R"({"quota_set":{"instances":-1,"cores":-1,"ram":-1}})", token);
+  return token;
+}
+
+nlohmann::json bench_request(uint16_t port, const std::string& method,
+                             const std::string& target,
+                             const std::string& body, const std::string& token,
+                             int* status) {
+  auto res = call(port, bhttp::string_to_verb(method), target, body, token);
+  if (status != nullptr) {
+    *status = res.result_int();
+  }
+  return nlohmann::json::parse(res.body(), nullptr, false);
+}
+
 int run_churn_http(const bench_options& opts, reporter& out) {
   std::vector<size_t> populations{100, 1000, 10000};
   if (opts.quick) {
@@ -201,46 +253,17 @@ int run_churn_http(const bench_options& opts, reporter& out) {
     }
     auto& node = *started;
     auto port = node->port();
-    auto auth = call(port, bhttp::verb::post, "/identity/v3/auth/tokens",
-                     R"({"auth":{"identity":{"methods":["password"],"password":
-                     {"user":{"name":"admin","domain":{"id":"default"},
-                     "password":"bench-password"}}},"scope":{"project":
-                     {"name":"admin","domain":{"id":"default"}}}}})");
-    std::string token{auth["X-Subject-Token"]};
-    auto project = nlohmann::json::parse(auth.body())["token"]["project"]["id"]
-                     .get<std::string>();
-    call(port, bhttp::verb::put, "/compute/v2.1/os-quota-sets/" + project,
-         R"({"quota_set":{"instances":-1,"cores":-1,"ram":-1}})", token);
+    auto token = bench_admin_token(port, config.admin_password);
     populate(port, token, population);
     for (size_t clients : {16, 64}) {
-      net::io_context io;
-      auto start = clock::now();
-      std::vector<std::shared_ptr<cycle_client>> loops;
-      for (size_t i = 0; i < clients; ++i) {
-        loops.push_back(std::make_shared<cycle_client>(
-          io, tcp::endpoint{net::ip::make_address("127.0.0.1"), port}, token,
-          start + opts.seconds_per_case));
-        loops.back()->start();
-      }
-      io.run();
-      auto seconds = std::chrono::duration<double>(clock::now() - start).count();
-      latencies all;
-      uint64_t failures = 0;
-      uint64_t polls = 0;
-      for (auto& loop : loops) {
-        all.merge(loop->lat);
-        failures += loop->failures;
-        polls += loop->polls;
-      }
-      auto cycles = static_cast<double>(all.size());
-      measurement m{"churn", "http", cycles / seconds, all.quantile(0.5),
-                    all.quantile(0.99), {}};
+      auto r = churn_over_http(port, token, clients, opts.seconds_per_case);
+      measurement m{"churn", "http", r.cycles_per_s, r.latency.quantile(0.5),
+                    r.latency.quantile(0.99), {}};
       m.params = {{"instances", std::to_string(population)},
                   {"clients", std::to_string(clients)},
-                  {"p95_us", fmt::format("{:.0f}", all.quantile(0.95))},
-                  {"polls_per_cycle",
-                   fmt::format("{:.2f}", cycles > 0 ? polls / cycles : 0.0)},
-                  {"failures", std::to_string(failures)}};
+                  {"p95_us", fmt::format("{:.0f}", r.latency.quantile(0.95))},
+                  {"polls_per_cycle", fmt::format("{:.2f}", r.polls_per_cycle)},
+                  {"failures", std::to_string(r.failures)}};
       out.add(m);
     }
     node->stop();

@@ -64,6 +64,8 @@ int main(int argc, char** argv) {
     "ovs", "network driver port plug+unplug/s: noop and a private ovsdb-server");
   auto* hypervisor = app.add_subcommand(
     "hypervisor", "spawn+destroy/s: fake and libvirt test drivers, via the agent");
+  auto* cluster = app.add_subcommand(
+    "cluster", "boot+delete/s through a controller with remote compute hosts");
   auto* all = app.add_subcommand("all", "every benchmark");
   CLI11_PARSE(app, argc, argv);
   opts.seconds_per_case = std::chrono::milliseconds{ms};
@@ -101,6 +103,9 @@ int main(int argc, char** argv) {
   }
   if (*hypervisor || *all) {
     rc |= run_hypervisor(opts, out);
+  }
+  if (*cluster || *all) {
+    rc |= run_cluster(opts, out);
   }
   return rc;
 }

@@ -38,7 +38,7 @@ void forget_agent(router_actor *self, const caf::actor_addr &agent) {
   auto &agents = self->state.agents;
   for (auto it = agents.begin(); it != agents.end();) {
     if (it->second.address() == agent) {
-      spdlog::warn("compute agent of host {} is gone", it->first);
+      spdlog::debug("compute agent of host {} is gone", it->first);
       self->state.away.insert(it->first);
       it = agents.erase(it);
     } else {
