@@ -279,6 +279,13 @@ def check_killed_node(cluster, conn, image, flavor, servers):
              lambda: all(conn.compute.get_server(s.id).host_status
                          == "UNKNOWN" for s in on_c2))
     assert conn.compute.get_server(on_c1[0].id).host_status == "UP"
+    # Operators see it in os-hypervisors and os-services.
+    states = {h.name: h.state for h in conn.compute.hypervisors(details=True)}
+    assert states == {"c1": "up", "c2": "down", "c3": "up"}, states
+    services = conn.compute.get("/os-services?host=c2",
+                                microversion="2.53").json()["services"]
+    assert [(s["binary"], s["state"]) for s in services] == \
+        [("nova-compute", "down")], services
     # A server whose host answers is not evacuated.
     try:
         evacuate(conn, on_c1[0])

@@ -66,6 +66,9 @@ struct compute_api {
   bool has_network = false;
   bool has_volume = false;
   const service::host_board* hosts = nullptr; ///< See `call::hosts`.
+  caf::actor scheduler; ///< "scheduler"; may be invalid (simulated hosts).
+  /// os-hypervisors' hypervisor_type: "QEMU" (libvirt) or "fake".
+  std::string hypervisor_type = "fake";
   caf::actor volume; ///< "volume"; may be invalid: no volume attachments.
 
   /// Wraps `h`: authenticates, negotiates the version, then runs it.
@@ -92,6 +95,7 @@ struct compute_api {
   void install_misc(http::router& routes) const;
   void install_volume_attachments(http::router& routes) const;
   void install_interfaces(http::router& routes) const;
+  void install_hosts(http::router& routes) const;
 };
 
 // -- helpers shared by the route files ---------------------------------------

@@ -43,6 +43,9 @@ public:
     }
     gateway_options gw;
     gw.scheduler = ctx.actors.get("scheduler");
+    api_.scheduler = gw.scheduler;
+    api_.hypervisor_type =
+      ctx.config.hypervisor == "libvirt" ? "QEMU" : "fake";
     gw.compute_agent = ctx.actors.get("compute-agent");
     gw.image = ctx.actors.get("image");
     gw.network = ctx.actors.get("network");
@@ -86,6 +89,7 @@ public:
     api_.install_misc(routes);
     api_.install_volume_attachments(routes);
     api_.install_interfaces(routes);
+    api_.install_hosts(routes);
   }
 
   void stop() override {
