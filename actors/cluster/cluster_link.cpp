@@ -2,6 +2,7 @@
 
 #include <caf/all.hpp>
 #include <caf/io/middleman.hpp>
+#include <caf/openssl/remote_actor.hpp>
 #include <spdlog/spdlog.h>
 
 #include "actors/cluster/cluster_protocol.hpp"
@@ -25,20 +26,20 @@ struct link_state {
   uint64_t generation = 0;
   std::chrono::milliseconds heartbeat{1000};
   bool connecting = false;
-  static inline const char *name = "cluster_link";
+  static inline const char* name = "cluster_link";
 };
 
 using link_actor = caf::stateful_actor<link_state>;
 
-void connect(link_actor *self);
+void connect(link_actor* self);
 
-void retry_later(link_actor *self) {
+void retry_later(link_actor* self) {
   self->state.connecting = false;
   self->delayed_send(self, self->state.options.retry, connect_atom::value);
 }
 
-void join(link_actor *self) {
-  auto &st = self->state;
+void join(link_actor* self) {
+  auto& st = self->state;
   node_hello hello;
   hello.name = st.options.name;
   hello.incarnation = st.options.incarnation;
@@ -48,22 +49,22 @@ void join(link_actor *self) {
   self->request(st.controller, std::chrono::seconds{10}, join_atom::value,
                 std::move(hello))
       .then(
-          [self, generation](join_welcome &welcome) {
-            auto &st = self->state;
+          [self, generation](join_welcome& welcome) {
+            auto& st = self->state;
             if (generation != st.generation) {
               return;
             }
             spdlog::info("cluster: {} joined the controller", st.options.name);
             st.heartbeat = std::chrono::milliseconds{
                 std::max<uint32_t>(welcome.heartbeat_ms, 50)};
-            for (const auto &[host, agent] : st.options.agents) {
+            for (const auto& [host, agent] : st.options.agents) {
               caf::anon_send(agent, compute_agent::agent_scheduler_atom::value,
                              welcome.scheduler);
             }
             self->delayed_send(self, st.heartbeat, beat_atom::value,
                                generation);
           },
-          [self](caf::error &err) {
+          [self](caf::error& err) {
             spdlog::warn("cluster: join refused or lost: {}",
                          self->system().render(err));
             self->state.controller = nullptr;
@@ -71,8 +72,8 @@ void join(link_actor *self) {
           });
 }
 
-void connect(link_actor *self) {
-  auto &st = self->state;
+void connect(link_actor* self) {
+  auto& st = self->state;
   if (st.connecting || st.controller || st.options.controllers.empty()) {
     return;
   }
@@ -83,10 +84,12 @@ void connect(link_actor *self) {
   auto host = address.substr(0, colon);
   auto port = static_cast<uint16_t>(std::stoul(address.substr(colon + 1)));
   auto me = caf::actor_cast<caf::actor>(self);
-  auto *system = &self->system();
+  auto* system = &self->system();
   // remote_actor blocks on the TCP handshake: never on an actor thread.
-  st.options.pool->post([me, system, host, port, address] {
-    auto remote = system->middleman().remote_actor(host, port);
+  auto tls = st.options.tls;
+  st.options.pool->post([me, system, host, port, address, tls] {
+    auto remote = tls ? caf::openssl::remote_actor(*system, host, port)
+                      : system->middleman().remote_actor(host, port);
     if (remote) {
       caf::anon_send(me, connected_atom::value, *remote);
     } else {
@@ -97,12 +100,12 @@ void connect(link_actor *self) {
   });
 }
 
-caf::behavior cluster_link(link_actor *self, link_options options) {
-  for (const auto &[host, agent] : options.agents) {
+caf::behavior cluster_link(link_actor* self, link_options options) {
+  for (const auto& [host, agent] : options.agents) {
     self->link_to(agent);
   }
   self->state.options = std::move(options);
-  self->set_down_handler([self](caf::down_msg &down) {
+  self->set_down_handler([self](caf::down_msg& down) {
     if (self->state.controller &&
         down.source == self->state.controller.address()) {
       spdlog::warn("cluster: lost the controller: {}",
@@ -115,7 +118,7 @@ caf::behavior cluster_link(link_actor *self, link_options options) {
   self->send(self, connect_atom::value);
   return {
       [self](connect_atom) { connect(self); },
-      [self](connected_atom, caf::actor &controller) {
+      [self](connected_atom, caf::actor& controller) {
         self->state.connecting = false;
         if (!controller) {
           retry_later(self);
@@ -126,7 +129,7 @@ caf::behavior cluster_link(link_actor *self, link_options options) {
         join(self);
       },
       [self](beat_atom, uint64_t generation) {
-        auto &st = self->state;
+        auto& st = self->state;
         if (generation != st.generation || !st.controller) {
           return;
         }
@@ -142,14 +145,14 @@ caf::behavior cluster_link(link_actor *self, link_options options) {
                     join(self);
                   }
                 },
-                [](caf::error &) {
+                [](caf::error&) {
                   // A lost connection arrives as a down message; a slow answer
                   // is followed by the next beat.
                 });
         self->delayed_send(self, st.heartbeat, beat_atom::value, generation);
       },
       [self](leave_atom) {
-        auto &st = self->state;
+        auto& st = self->state;
         auto promise = self->make_response_promise();
         if (!st.controller) {
           promise.deliver(false);
@@ -159,7 +162,7 @@ caf::behavior cluster_link(link_actor *self, link_options options) {
         self->request(st.controller, std::chrono::seconds{5}, leave_atom::value,
                       st.options.name)
             .then([promise](bool left) mutable { promise.deliver(left); },
-                  [promise](caf::error &) mutable { promise.deliver(false); });
+                  [promise](caf::error&) mutable { promise.deliver(false); });
       },
       [self](members_atom) {
         return static_cast<bool>(self->state.controller) &&
@@ -170,11 +173,11 @@ caf::behavior cluster_link(link_actor *self, link_options options) {
 
 } // namespace
 
-caf::actor spawn_cluster_link(caf::actor_system &system, link_options options) {
+caf::actor spawn_cluster_link(caf::actor_system& system, link_options options) {
   return system.spawn(cluster_link, std::move(options));
 }
 
-std::vector<std::string> split_addresses(const std::string &s) {
+std::vector<std::string> split_addresses(const std::string& s) {
   std::vector<std::string> out;
   size_t start = 0;
   while (start < s.size()) {

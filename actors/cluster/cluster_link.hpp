@@ -35,14 +35,16 @@ struct link_options {
   /// "host:port" of each controller's cluster endpoint.
   std::vector<std::string> controllers;
   /// Where the blocking connect runs; must outlive the link.
-  blocking_pool *pool = nullptr;
+  blocking_pool* pool = nullptr;
+  /// Connect through CAF's OpenSSL module (the system loaded it).
+  bool tls = false;
   std::chrono::milliseconds retry{500};
 };
 
-[[nodiscard]] caf::actor spawn_cluster_link(caf::actor_system &system,
+[[nodiscard]] caf::actor spawn_cluster_link(caf::actor_system& system,
                                             link_options options);
 
 /// Splits "a:1,b:2" into its addresses; an empty list for "".
-[[nodiscard]] std::vector<std::string> split_addresses(const std::string &s);
+[[nodiscard]] std::vector<std::string> split_addresses(const std::string& s);
 
 } // namespace strato::cluster

@@ -55,7 +55,7 @@ struct node_hello {
 };
 
 template <class Inspector>
-typename Inspector::result_type inspect(Inspector &f, node_hello &x) {
+typename Inspector::result_type inspect(Inspector& f, node_hello& x) {
   return f(caf::meta::type_name("strato.cluster.node_hello"), x.name,
            x.incarnation, x.roles, x.agents);
 }
@@ -67,7 +67,7 @@ struct join_welcome {
 };
 
 template <class Inspector>
-typename Inspector::result_type inspect(Inspector &f, join_welcome &x) {
+typename Inspector::result_type inspect(Inspector& f, join_welcome& x) {
   return f(caf::meta::type_name("strato.cluster.join_welcome"), x.scheduler,
            x.heartbeat_ms);
 }
@@ -84,12 +84,12 @@ struct member_status {
 };
 
 template <class Inspector>
-typename Inspector::result_type inspect(Inspector &f, member_status &x) {
+typename Inspector::result_type inspect(Inspector& f, member_status& x) {
   return f(caf::meta::type_name("strato.cluster.member_status"), x.name,
            x.incarnation, x.roles, x.compute_hosts, x.up, x.left, x.silent_ms);
 }
 
 /// Adds the types above to `config`; every node registers the same set.
-void register_cluster_message_types(caf::actor_system_config &config);
+void register_cluster_message_types(caf::actor_system_config& config);
 
 } // namespace strato::cluster

@@ -41,14 +41,14 @@ struct membership_state {
   std::map<uint64_t, pending_join> pending;
   std::map<uint64_t, caf::response_promise> pending_leaves;
   uint64_t next_ticket = 1;
-  static inline const char *name = "cluster_membership";
+  static inline const char* name = "cluster_membership";
 };
 
 using membership_actor = caf::stateful_actor<membership_state>;
 
-std::vector<std::string> host_names(const node_hello &hello) {
+std::vector<std::string> host_names(const node_hello& hello) {
   std::vector<std::string> out;
-  for (const auto &entry : hello.agents) {
+  for (const auto& entry : hello.agents) {
     out.push_back(entry.first);
   }
   return out;
@@ -56,8 +56,8 @@ std::vector<std::string> host_names(const node_hello &hello) {
 
 /// Appends one event to "node/<name>" and calls `done` on the store's
 /// thread with whether it is durable.
-void record(membership_actor *self, const std::string &name,
-            const v1::NodeEvent &event, std::function<void(status)> done) {
+void record(membership_actor* self, const std::string& name,
+            const v1::NodeEvent& event, std::function<void(status)> done) {
   store::append_request request;
   request.stream = "node/" + name;
   // One membership actor per controller writes these streams: there is no
@@ -71,10 +71,10 @@ void record(membership_actor *self, const std::string &name,
       });
 }
 
-void set_hosts(membership_actor *self, const std::vector<std::string> &hosts,
+void set_hosts(membership_actor* self, const std::vector<std::string>& hosts,
                bool up) {
-  auto &options = self->state.options;
-  for (const auto &host : hosts) {
+  auto& options = self->state.options;
+  for (const auto& host : hosts) {
     if (options.hosts != nullptr) {
       options.hosts->set(host, up ? service::host_reachability::up
                                   : service::host_reachability::down);
@@ -84,7 +84,7 @@ void set_hosts(membership_actor *self, const std::vector<std::string> &hosts,
       // not_found: it registers up by itself, nothing to undo.
       self->request(options.scheduler, std::chrono::seconds{10},
                     scheduler::set_host_up_atom::value, host, up)
-          .then([](bool) {}, [](caf::error &) {});
+          .then([](bool) {}, [](caf::error&) {});
     }
     if (!up && options.agent_router) {
       caf::anon_send(options.agent_router,
@@ -95,7 +95,7 @@ void set_hosts(membership_actor *self, const std::vector<std::string> &hosts,
 
 /// `recorded` runs on the store's thread once the event is durable (or
 /// could not be written); by default a failure is logged.
-void declare_down(membership_actor *self, member &m, const std::string &why,
+void declare_down(membership_actor* self, member& m, const std::string& why,
                   bool left, std::function<void(status)> recorded = {}) {
   if (!m.up) {
     if (recorded) {
@@ -126,13 +126,13 @@ void declare_down(membership_actor *self, member &m, const std::string &why,
   set_hosts(self, host_names(m.hello), false);
 }
 
-void admit(membership_actor *self, pending_join join) {
-  auto &st = self->state;
+void admit(membership_actor* self, pending_join join) {
+  auto& st = self->state;
   auto name = join.hello.name;
-  auto &m = st.members[name];
+  auto& m = st.members[name];
   // Hosts the node no longer brings are down, not silently kept.
   std::vector<std::string> dropped;
-  for (const auto &[host, agent] : m.hello.agents) {
+  for (const auto& [host, agent] : m.hello.agents) {
     if (!join.hello.agents.contains(host)) {
       dropped.push_back(host);
     }
@@ -152,7 +152,7 @@ void admit(membership_actor *self, pending_join join) {
   m.up = true;
   m.left = false;
   self->monitor(m.link);
-  for (const auto &[host, agent] : m.hello.agents) {
+  for (const auto& [host, agent] : m.hello.agents) {
     caf::anon_send(st.options.agent_router,
                    compute_agent::agent_attach_atom::value, host, agent);
   }
@@ -165,9 +165,9 @@ void admit(membership_actor *self, pending_join join) {
   join.promise.deliver(std::move(welcome));
 }
 
-void check_silence(membership_actor *self) {
+void check_silence(membership_actor* self) {
   auto now = clock::now();
-  for (auto &[name, m] : self->state.members) {
+  for (auto& [name, m] : self->state.members) {
     auto silent = std::chrono::duration_cast<std::chrono::milliseconds>(
         now - m.last_seen);
     if (m.up && silent > self->state.options.suspect_after) {
@@ -178,10 +178,10 @@ void check_silence(membership_actor *self) {
   }
 }
 
-caf::behavior membership(membership_actor *self, membership_options options) {
+caf::behavior membership(membership_actor* self, membership_options options) {
   self->state.options = std::move(options);
-  self->set_down_handler([self](caf::down_msg &down) {
-    for (auto &[name, m] : self->state.members) {
+  self->set_down_handler([self](caf::down_msg& down) {
+    for (auto& [name, m] : self->state.members) {
       if (m.link && m.link.address() == down.source) {
         declare_down(self, m,
                      "connection lost (" + caf::to_string(down.reason) + ")",
@@ -192,7 +192,7 @@ caf::behavior membership(membership_actor *self, membership_options options) {
   auto check_every = self->state.options.heartbeat;
   self->delayed_send(self, check_every, check_atom::value);
   return {
-      [self](join_atom, node_hello &hello) {
+      [self](join_atom, node_hello& hello) {
         // Before the promise: making it takes the sender out of the message.
         auto link = caf::actor_cast<caf::actor>(self->current_sender());
         auto promise = self->make_response_promise();
@@ -203,11 +203,11 @@ caf::behavior membership(membership_actor *self, membership_options options) {
           return;
         }
         v1::NodeEvent event;
-        auto *joined = event.mutable_joined();
-        for (const auto &role : hello.roles) {
+        auto* joined = event.mutable_joined();
+        for (const auto& role : hello.roles) {
           joined->add_roles(role);
         }
-        for (const auto &[host, agent] : hello.agents) {
+        for (const auto& [host, agent] : hello.agents) {
           joined->add_compute_hosts(host);
         }
         joined->set_incarnation(hello.incarnation);
@@ -224,7 +224,7 @@ caf::behavior membership(membership_actor *self, membership_options options) {
         });
       },
       [self](recorded_atom, uint64_t ticket, bool ok,
-             const std::string &message) {
+             const std::string& message) {
         auto it = self->state.pending.find(ticket);
         if (it == self->state.pending.end()) {
           return;
@@ -238,8 +238,8 @@ caf::behavior membership(membership_actor *self, membership_options options) {
         }
         admit(self, std::move(join));
       },
-      [self](heartbeat_atom, const std::string &name,
-             const std::string &incarnation) {
+      [self](heartbeat_atom, const std::string& name,
+             const std::string& incarnation) {
         auto it = self->state.members.find(name);
         if (it == self->state.members.end() || !it->second.up ||
             it->second.hello.incarnation != incarnation) {
@@ -248,7 +248,7 @@ caf::behavior membership(membership_actor *self, membership_options options) {
         it->second.last_seen = clock::now();
         return true;
       },
-      [self](leave_atom, const std::string &name) {
+      [self](leave_atom, const std::string& name) {
         auto promise = self->make_response_promise();
         auto it = self->state.members.find(name);
         if (it == self->state.members.end()) {
@@ -266,7 +266,7 @@ caf::behavior membership(membership_actor *self, membership_options options) {
                      });
       },
       [self](left_recorded_atom, uint64_t ticket, bool ok,
-             const std::string &message) {
+             const std::string& message) {
         auto it = self->state.pending_leaves.find(ticket);
         if (it == self->state.pending_leaves.end()) {
           return;
@@ -283,7 +283,7 @@ caf::behavior membership(membership_actor *self, membership_options options) {
       [self](members_atom) {
         std::vector<member_status> out;
         auto now = clock::now();
-        for (const auto &[name, m] : self->state.members) {
+        for (const auto& [name, m] : self->state.members) {
           member_status status;
           status.name = name;
           status.incarnation = m.hello.incarnation;
@@ -308,7 +308,7 @@ caf::behavior membership(membership_actor *self, membership_options options) {
 
 } // namespace
 
-caf::actor spawn_membership(caf::actor_system &system,
+caf::actor spawn_membership(caf::actor_system& system,
                             membership_options options) {
   return system.spawn(membership, std::move(options));
 }

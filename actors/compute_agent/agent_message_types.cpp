@@ -5,7 +5,7 @@
 
 namespace strato::compute_agent {
 
-void register_agent_message_types(caf::actor_system_config &config) {
+void register_agent_message_types(caf::actor_system_config& config) {
   config.add_message_type<hypervisor::instance_info>(
       "strato.hypervisor.instance_info");
   config.add_message_type<hypervisor::host_inventory>(

@@ -26,7 +26,7 @@ namespace {
 /// Driver threads: libvirt calls block for seconds (graceful shutdowns).
 constexpr size_t hypervisor_threads = 4;
 
-std::string default_node_name(const node_config &config) {
+std::string default_node_name(const node_config& config) {
   if (!config.node_name.empty()) {
     return config.node_name;
   }
@@ -56,7 +56,7 @@ public:
     if (controllers.empty()) {
       return {errc::invalid_argument, "--join names no controller"};
     }
-    for (const auto &address : controllers) {
+    for (const auto& address : controllers) {
       auto colon = address.rfind(':');
       if (colon == std::string::npos || colon + 1 == address.size() ||
           address.find_first_not_of("0123456789", colon + 1) !=
@@ -83,6 +83,7 @@ public:
     options.agents = std::move(*agents);
     options.controllers = std::move(controllers);
     options.pool = connect_pool_.get();
+    options.tls = cluster_tls(config_);
     spdlog::info("compute node {}: {} host(s) on the {} hypervisor, joining {}",
                  options.name, options.agents.size(), config_.hypervisor,
                  config_.join);
@@ -102,7 +103,7 @@ public:
       // of after the suspicion timeout.
       caf::scoped_actor self{*system_};
       self->request(link_, std::chrono::seconds{5}, cluster::leave_atom::value)
-          .receive([](bool) {}, [](caf::error &) {});
+          .receive([](bool) {}, [](caf::error&) {});
       caf::anon_send_exit(link_, caf::exit_reason::user_shutdown);
       link_ = nullptr;
     }
@@ -129,7 +130,7 @@ private:
 
 } // namespace
 
-result<std::unique_ptr<node>> start_compute_node(const node_config &config) {
+result<std::unique_ptr<node>> start_compute_node(const node_config& config) {
   auto instance = std::make_unique<compute_node>(config);
   if (auto st = instance->open(); !st.ok()) {
     return st;

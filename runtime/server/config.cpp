@@ -128,6 +128,16 @@ void add_node_options(CLI::App& serve, node_config& config) {
   serve.add_option("--cluster-listen", config.cluster_listen,
                    "ADDRESS:PORT where a controller accepts nodes joining")
     ->envname("STRATO_CLUSTER_LISTEN");
+  serve.add_option("--cluster-tls-cert", config.cluster_tls_cert,
+                   "PEM certificate for TLS between nodes (with "
+                   "--cluster-tls-key)")
+    ->envname("STRATO_CLUSTER_TLS_CERT");
+  serve.add_option("--cluster-tls-key", config.cluster_tls_key,
+                   "PEM private key for TLS between nodes")
+    ->envname("STRATO_CLUSTER_TLS_KEY");
+  serve.add_option("--cluster-tls-ca", config.cluster_tls_ca,
+                   "PEM CA file: peers must present a certificate it signed")
+    ->envname("STRATO_CLUSTER_TLS_CA");
   serve.add_option("--heartbeat-ms", config.heartbeat_ms,
                    "how often members send heartbeats")
     ->envname("STRATO_HEARTBEAT_MS")

@@ -76,6 +76,11 @@ struct node_config {
   std::string join;
   /// ADDRESS:PORT a controller accepts nodes on; empty: no cluster.
   std::string cluster_listen;
+  /// PEM files: with a certificate and key, nodes talk TLS to each other
+  /// and, with a CA file, accept only peers whose certificate it signed.
+  std::string cluster_tls_cert;
+  std::string cluster_tls_key;
+  std::string cluster_tls_ca;
   uint32_t heartbeat_ms = 1000;
   /// A node silent for this long is declared down.
   uint32_t suspect_after_ms = 5000;

@@ -12,6 +12,7 @@
 #include <spdlog/spdlog.h>
 
 #include <caf/io/middleman.hpp>
+#include <caf/openssl/publish.hpp>
 
 #include "actors/cluster/cluster_protocol.hpp"
 #include "actors/cluster/membership.hpp"
@@ -163,16 +164,20 @@ public:
     options.suspect_after = std::chrono::milliseconds{config_.suspect_after_ms};
     membership_ = cluster::spawn_membership(*system_, std::move(options));
     directory_.put("membership", membership_);
-    auto published = system_->middleman().publish(
-      membership_, address->second, address->first.c_str(), true);
+    auto published =
+      cluster_tls(config_)
+        ? caf::openssl::publish(membership_, address->second,
+                                address->first.c_str(), true)
+        : system_->middleman().publish(membership_, address->second,
+                                       address->first.c_str(), true);
     if (!published) {
       return {errc::unavailable, "cannot listen for cluster nodes on "
                                    + config_.cluster_listen + ": "
                                    + system_->render(published.error())};
     }
     cluster_port_ = *published;
-    spdlog::info("cluster: nodes join at {}:{}", address->first,
-                 cluster_port_);
+    spdlog::info("cluster: nodes join at {}:{}{}", address->first,
+                 cluster_port_, cluster_tls(config_) ? " (TLS)" : "");
     return {};
   }
 

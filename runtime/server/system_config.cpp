@@ -2,6 +2,7 @@
 
 #include <caf/all.hpp>
 #include <caf/io/middleman.hpp>
+#include <caf/openssl/manager.hpp>
 
 #include <thread>
 
@@ -11,7 +12,7 @@
 
 namespace strato::server {
 
-node_system_config::node_system_config(const node_config &config,
+node_system_config::node_system_config(const node_config& config,
                                        bool with_middleman) {
   actor::register_error_category(*this);
   // Every node registers the same message types, so that a message means
@@ -20,6 +21,12 @@ node_system_config::node_system_config(const node_config &config,
   cluster::register_cluster_message_types(*this);
   if (with_middleman) {
     load<caf::io::middleman>();
+    if (cluster_tls(config)) {
+      load<caf::openssl::manager>();
+      openssl_certificate = config.cluster_tls_cert;
+      openssl_key = config.cluster_tls_key;
+      openssl_cafile = config.cluster_tls_ca;
+    }
   }
   if (config.actor_threads > 0) {
     set("scheduler.max-threads", config.actor_threads);

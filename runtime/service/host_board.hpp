@@ -16,13 +16,13 @@ enum class host_reachability { up, down };
 
 class host_board {
 public:
-  void set(const std::string &hostname, host_reachability state) {
+  void set(const std::string& hostname, host_reachability state) {
     std::lock_guard lock{mutex_};
     hosts_[hostname] = state;
   }
 
   [[nodiscard]] std::optional<host_reachability>
-  get(const std::string &hostname) const {
+  get(const std::string& hostname) const {
     std::lock_guard lock{mutex_};
     auto it = hosts_.find(hostname);
     if (it == hosts_.end()) {

@@ -6,6 +6,9 @@ and veth pairs): one controller (`strato node --role controller
 client namespace. No traffic leaves these namespaces.
 
 Checks, in order:
+  - with certificates, nodes talk TLS: a node of the cluster's CA joins and
+    runs a server, a node whose certificate another CA signed cannot join
+    (a cluster of its own);
   - compute nodes join and their hosts take servers;
   - a compute node killed with SIGKILL is declared down: its servers show
     host_status UNKNOWN, new servers go elsewhere, `evacuate` rebuilds its
@@ -162,10 +165,29 @@ class Node:
         self.log.close()
 
 
+def make_certificates(directory, prefix=""):
+    """A CA and one node certificate it signed: the nodes talk TLS and
+    accept only peers with a certificate of this CA."""
+    def path(name):
+        return os.path.join(directory, prefix + name)
+    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+          "-nodes"]
+    run("openssl", "req", "-x509", *ec, "-keyout", path("ca.key"), "-out",
+        path("ca.pem"), "-days", "2", "-subj", "/CN=strato-test-ca")
+    run("openssl", "req", *ec, "-keyout", path("node.key"), "-out",
+        path("node.csr"), "-subj", "/CN=strato-node")
+    run("openssl", "x509", "-req", "-in", path("node.csr"), "-CA",
+        path("ca.pem"), "-CAkey", path("ca.key"), "-CAcreateserial", "-out",
+        path("node.pem"), "-days", "2")
+    return ["--cluster-tls-cert", path("node.pem"), "--cluster-tls-key",
+            path("node.key"), "--cluster-tls-ca", path("ca.pem")]
+
+
 class Cluster:
-    def __init__(self, binary):
+    def __init__(self, binary, tls=False):
         self.binary = binary
         self.dir = tempfile.mkdtemp(prefix="strato-cluster-")
+        self.tls = make_certificates(self.dir) if tls else []
         self.network = Network()
         self.controller = None
         self.computes = {}
@@ -187,14 +209,16 @@ class Cluster:
             ["--role", "controller", "--listen",
              f"{self.controller_ip}:{API_PORT}", "--cluster-listen",
              f"{self.controller_ip}:{CLUSTER_PORT}", "--admin-password",
-             PASSWORD, "--log-level", "info"], self.controller_ns)
+             PASSWORD, "--log-level", "info", *self.tls],
+            self.controller_ns)
         self.controller.wait_log(r"listening on http://")
 
     def start_compute(self, host):
         node = Node(self.binary, host, self.dir,
                     ["--role", "compute", "--join",
                      f"{self.controller_ip}:{CLUSTER_PORT}",
-                     "--compute-host", host, "--log-level", "info"],
+                     "--compute-host", host, "--log-level", "info",
+                     *self.tls],
                     self.compute_ns[host])
         self.computes[host] = node
         return node
@@ -400,7 +424,40 @@ def check_controller_crash(cluster, conn, image, flavor):
     return len(acknowledged)
 
 
+def check_tls(binary):
+    """Nodes with certificates of the cluster's CA join over TLS and run
+    servers; a node whose certificate another CA signed is not let in."""
+    cluster = Cluster(binary, tls=True)
+    try:
+        cluster.start_controller()
+        cluster.controller.wait_log(r"nodes join at .* \(TLS\)")
+        conn = cluster.connect()
+        flavor = conn.compute.create_flavor(name="tiny", ram=128, vcpus=1,
+                                            disk=1)
+        image = conn.image.create_image(
+            name="tiny", data=b"\0" * 65536, disk_format="raw",
+            container_format="bare", allow_duplicates=True)
+        cluster.start_compute("c1").wait_log(r"joined the controller")
+        wait_joined(conn, "c1")
+        server = boot(conn, ["t0"], image, flavor)["t0"]
+        assert server.compute_host == "c1" and server.status == "ACTIVE"
+        cluster.tls = make_certificates(cluster.dir, prefix="rogue-")
+        rogue = cluster.start_compute("c2")
+        time.sleep(3)
+        assert "joined the controller" not in rogue.text(), rogue.text()
+        assert not any(rp.name == "c2" for rp in
+                       conn.placement.resource_providers())
+    except BaseException:
+        for node in [cluster.controller, *cluster.computes.values()]:
+            if node is not None:
+                print(f"--- {node.name} (TLS) log ---\n{node.text()[-4000:]}")
+        raise
+    finally:
+        cluster.stop()
+
+
 def main(binary):
+    check_tls(binary)
     cluster = Cluster(binary)
     try:
         cluster.start_controller()

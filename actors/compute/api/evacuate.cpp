@@ -22,7 +22,7 @@ json host_property() {
 
 /// Nova's evacuate schemas: onSharedStorage required before 2.14, `force`
 /// from 2.29 to 2.67.
-const api::schema &evacuate_schema(const call &c) {
+const api::schema& evacuate_schema(const call& c) {
   auto make = [](bool shared_storage, bool force) {
     json props = {{"host", host_property()},
                   {"adminPass", {{"type", "string"}}}};
@@ -67,8 +67,8 @@ std::string generated_password() {
 
 } // namespace
 
-void evacuate_server(const compute_api &self, const call &c,
-                     const server_record &s, const json &body) {
+void evacuate_server(const compute_api& self, const call& c,
+                     const server_record& s, const json& body) {
   if (!c.admin()) {
     c.fail({errc::forbidden,
             "Policy doesn't allow os_compute_api:os-evacuate to be "
@@ -78,8 +78,8 @@ void evacuate_server(const compute_api &self, const call &c,
   if (!valid(c, evacuate_schema(c), body)) {
     return;
   }
-  const auto &in = body["evacuate"];
-  const auto &m = s.model;
+  const auto& in = body["evacuate"];
+  const auto& m = s.model;
   action_request req;
   req.kind = action_kind::evacuate;
   if (in.contains("host")) {

@@ -45,7 +45,7 @@ struct membership_fixture {
     f.helpers.push_back(membership);
   }
 
-  node_hello hello(const std::string &incarnation) {
+  node_hello hello(const std::string& incarnation) {
     return {"node-1", incarnation, {"compute"}, {{"host-1", f.agent}}};
   }
 
@@ -58,7 +58,7 @@ struct membership_fixture {
     std::vector<v1::NodeEvent> out;
     auto stored = store->read_stream("node/node-1", 1);
     REQUIRE(stored.ok());
-    for (const auto &e : *stored) {
+    for (const auto& e : *stored) {
       v1::NodeEvent event;
       REQUIRE(event.ParseFromString(e.payload));
       out.push_back(event);
@@ -127,7 +127,7 @@ TEST_SUITE("actors/cluster/membership") {
     REQUIRE(eventually([&] { return m.host_down(); }));
     {
       std::lock_guard lock{m.scheduler_calls->mutex};
-      auto &changes = m.scheduler_calls->up_changes;
+      auto& changes = m.scheduler_calls->up_changes;
       CHECK(std::find(changes.begin(), changes.end(),
                       std::pair<std::string, bool>{"host-1", false}) !=
             changes.end());
@@ -160,10 +160,10 @@ TEST_SUITE("actors/cluster/membership") {
     membership_fixture m;
     // The node's link: an actor that joins and then dies.
     auto link = actor::spawn_function(
-        m.f.system(), [&m](caf::event_based_actor *self) -> caf::behavior {
+        m.f.system(), [&m](caf::event_based_actor* self) -> caf::behavior {
           self->request(m.membership, 5s, join_atom::value, m.hello("inc-1"))
-              .then([self](join_welcome &) { self->quit(); },
-                    [self](caf::error &) { self->quit(); });
+              .then([self](join_welcome&) { self->quit(); },
+                    [self](caf::error&) { self->quit(); });
           return {[](int) {}};
         });
     REQUIRE(eventually([&] { return m.host_down(); }));
@@ -200,7 +200,7 @@ TEST_SUITE("actors/cluster/membership") {
     f.start();
     auto router = spawn_agent_router(f.system(), {}, 2s);
     f.helpers.push_back(router);
-    auto &self = *f.scoped_;
+    auto& self = *f.scoped_;
     auto pending = self->request(
         router, 10s, std::string{"host-1"},
         caf::make_message(agent_run_atom::value,
@@ -209,8 +209,8 @@ TEST_SUITE("actors/cluster/membership") {
                        caf::make_message(agent_attach_atom::value,
                                          std::string{"host-1"}, f.agent)));
     bool spawned = false;
-    pending.receive([&](instance_outcome &out) { spawned = out.uuid == "i-9"; },
-                    [&](caf::error &) {});
+    pending.receive([&](instance_outcome& out) { spawned = out.uuid == "i-9"; },
+                    [&](caf::error&) {});
     CHECK(spawned);
     auto short_grace = spawn_agent_router(f.system(), {}, 100ms);
     f.helpers.push_back(short_grace);
