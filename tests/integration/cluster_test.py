@@ -296,65 +296,78 @@ def check_join_and_boot(cluster, conn, image, flavor):
 
 
 def check_killed_node(cluster, conn, image, flavor, servers):
-    cluster.computes["c2"].kill()
-    on_c2 = [s for s in servers.values() if s.compute_host == "c2"]
-    on_c1 = [s for s in servers.values() if s.compute_host == "c1"]
-    wait_for("c2's servers to show host_status UNKNOWN",
+    """Kills the node with the most servers (six servers on three hosts: at
+    least two there); returns its host name."""
+    by_host = {}
+    for s in servers.values():
+        by_host.setdefault(s.compute_host, []).append(s)
+    dead = max(by_host, key=lambda h: len(by_host[h]))
+    on_dead = by_host[dead]
+    alive = next(s for s in servers.values() if s.compute_host != dead)
+    cluster.computes[dead].kill()
+    wait_for(f"{dead}'s servers to show host_status UNKNOWN",
              lambda: all(conn.compute.get_server(s.id).host_status
-                         == "UNKNOWN" for s in on_c2))
-    assert conn.compute.get_server(on_c1[0].id).host_status == "UP"
+                         == "UNKNOWN" for s in on_dead))
+    assert conn.compute.get_server(alive.id).host_status == "UP"
     # Operators see it in os-hypervisors and os-services.
     states = {h.name: h.state for h in conn.compute.hypervisors(details=True)}
-    assert states == {"c1": "up", "c2": "down", "c3": "up"}, states
-    services = conn.compute.get("/os-services?host=c2",
+    assert states == {h: "down" if h == dead else "up"
+                      for h in ("c1", "c2", "c3")}, states
+    services = conn.compute.get(f"/os-services?host={dead}",
                                 microversion="2.53").json()["services"]
     assert [(s["binary"], s["state"]) for s in services] == \
         [("nova-compute", "down")], services
     # A server whose host answers is not evacuated.
     try:
-        evacuate(conn, on_c1[0])
+        evacuate(conn, alive)
         raise AssertionError("evacuating a server on a live host succeeded")
     except exceptions.HttpException as e:
         assert e.status_code == 400, e
         assert "still in use" in str(e), e
+    # A server on the dead host can still be deleted (Nova's local delete).
+    doomed = on_dead.pop()
+    conn.compute.delete_server(doomed.id)
+    conn.compute.wait_for_delete(doomed, wait=30, interval=0.2)
     # New servers avoid the dead host.
     fresh = boot(conn, ["b0", "b1", "b2"], image, flavor)
-    assert "c2" not in {s.compute_host for s in fresh.values()}
-    for s in on_c2:
+    assert dead not in {s.compute_host for s in fresh.values()}
+    for s in on_dead:
         evacuate_and_wait(conn, s)
         actions = [a["action"] for a in conn.compute.get(
             f"/servers/{s.id}/os-instance-actions",
             microversion="2.1").json()["instanceActions"]]
         assert "evacuate" in actions, actions
+    return dead
 
 
-def check_restarted_node(cluster, conn, image, flavor):
-    node = cluster.computes["c2"]
+def check_restarted_node(cluster, conn, image, flavor, host):
+    node = cluster.computes[host]
     mark = node.log_size()
     node.start()
     node.wait_log(r"joined the controller", after=mark)
-    # c2 is empty now, so the scheduler's spreading sends servers there.
+    # The host is empty now, so the scheduler's spreading sends servers
+    # there.
     fresh = boot(conn, ["c0", "c1x", "c2x"], image, flavor)
-    assert "c2" in {s.compute_host for s in fresh.values()}, fresh
+    assert host in {s.compute_host for s in fresh.values()}, fresh
 
 
-def check_partitioned_node(cluster, conn):
+def check_partitioned_node(cluster, conn, host):
     victim = next(s for s in conn.compute.servers(details=True)
-                  if s.compute_host == "c1" and s.status == "ACTIVE")
-    cluster.network.partition("c1", cut=True)
-    wait_for("c1 to be declared down",
+                  if s.compute_host == host and s.status == "ACTIVE")
+    cluster.network.partition(host, cut=True)
+    wait_for(f"{host} to be declared down",
              lambda: conn.compute.get_server(victim.id).host_status
              == "UNKNOWN")
     evacuate_and_wait(conn, victim)
     mark = cluster.controller.log_size()
-    cluster.network.partition("c1", cut=False)
+    cluster.network.partition(host, cut=False)
     cluster.controller.wait_log(
-        r"destroying " + re.escape(victim.id) + r" on c1", after=mark,
+        r"destroying " + re.escape(victim.id) + r" on " + host, after=mark,
         timeout=60)
-    wait_for("c1 to be up again",
+    wait_for(f"{host} to be up again",
              lambda: all(s.host_status == "UP" for s in
                          conn.compute.servers(details=True)
-                         if s.compute_host == "c1"))
+                         if s.compute_host == host))
 
 
 def churn(conn, image, flavor, stop, acknowledged, deleted, failures):
@@ -475,9 +488,13 @@ def main(binary):
             name="tiny", filename=image_file, disk_format="raw",
             container_format="bare", allow_duplicates=True, wait=True)
         servers = check_join_and_boot(cluster, conn, image, flavor)
-        check_killed_node(cluster, conn, image, flavor, servers)
-        check_restarted_node(cluster, conn, image, flavor)
-        check_partitioned_node(cluster, conn)
+        dead = check_killed_node(cluster, conn, image, flavor, servers)
+        check_restarted_node(cluster, conn, image, flavor, dead)
+        # Another host (it has servers: it took the evacuated ones or had
+        # its own) is cut off next.
+        check_partitioned_node(cluster, conn,
+                               next(h for h in ("c1", "c2", "c3")
+                                    if h != dead))
         churned = check_controller_crash(cluster, conn, image, flavor)
         print(f"cluster test passed ({churned} acknowledged creates "
               "across the controller crash)")

@@ -1,6 +1,7 @@
 #include "actors/compute/entity/host_gateway.hpp"
 
 #include <caf/all.hpp>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <chrono>
@@ -179,7 +180,19 @@ void run_on_agent(gateway_actor* self, const host_op& op, promise rp,
         rp.deliver(host_op_result{reported_host,
                                   static_cast<int32_t>(out.state), {}});
       },
-      [rp](caf::error& err) mutable { rp.deliver(err); });
+      [self, rp, is_delete, uuid, host = op.host](caf::error& err) mutable {
+        // Nova's local delete: a server whose host is down is deleted
+        // without it (its node, back, finds a guest no server claims).
+        if (is_delete
+            && actor::from_caf_error(err).code() == errc::unavailable) {
+          spdlog::warn("compute: {} deleted while its host {} is down",
+                       uuid, host);
+          free_allocations(self, uuid);
+          rp.deliver(host_op_result{host, 0, {}});
+          return;
+        }
+        rp.deliver(err);
+      });
 }
 
 /// Spawns need the image's file: take the image into use first.
