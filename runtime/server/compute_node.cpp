@@ -51,7 +51,7 @@ public:
     if (!lock) {
       return lock.error();
     }
-    data_dir_lock_ = *lock;
+    data_dir_lock_ = data_dir_lock{*lock};
     auto controllers = cluster::split_addresses(config_.join);
     if (controllers.empty()) {
       return {errc::invalid_argument, "--join names no controller"};
@@ -112,15 +112,12 @@ public:
     system_.reset(); // Waits for the agents to finish.
     system_config_.reset();
     hypervisor_pool_.reset();
-    if (data_dir_lock_ >= 0) {
-      ::close(data_dir_lock_);
-      data_dir_lock_ = -1;
-    }
+    data_dir_lock_.release();
   }
 
 private:
   node_config config_;
-  int data_dir_lock_ = -1;
+  data_dir_lock data_dir_lock_;
   std::unique_ptr<blocking_pool> connect_pool_;
   std::unique_ptr<blocking_pool> hypervisor_pool_;
   std::unique_ptr<caf::actor_system_config> system_config_;

@@ -57,4 +57,11 @@ result<int> claim_data_dir(const std::string& dir) {
   return fd;
 }
 
+void data_dir_lock::release() {
+  if (fd_ >= 0) {
+    ::close(fd_);
+    fd_ = -1;
+  }
+}
+
 } // namespace strato::server

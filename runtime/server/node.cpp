@@ -44,7 +44,7 @@ public:
     if (!lock) {
       return lock.error();
     }
-    data_dir_lock_ = *lock;
+    data_dir_lock_ = data_dir_lock{*lock};
     auto opened = store::open_rocksdb_event_store(
       {.path = config_.data_dir + "/events", .sync = !config_.unsafe_no_fsync});
     if (!opened) {
@@ -211,15 +211,12 @@ public:
     system_config_.reset();
     pool_.reset();
     store_.reset();
-    if (data_dir_lock_ >= 0) {
-      ::close(data_dir_lock_);
-      data_dir_lock_ = -1;
-    }
+    data_dir_lock_.release();
   }
 
 private:
   node_config config_;
-  int data_dir_lock_ = -1;
+  data_dir_lock data_dir_lock_;
   std::unique_ptr<store::event_store> store_;
   std::unique_ptr<blocking_pool> pool_;
   std::unique_ptr<caf::actor_system_config> system_config_;

@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "runtime/core/error.hpp"
 #include "runtime/server/config.hpp"
@@ -40,6 +41,29 @@ public:
 /// own; `public_url()` is empty.
 [[nodiscard]] result<std::unique_ptr<node>>
 start_compute_node(const node_config& config);
+
+/// The lock on a claimed data directory, held until destroyed or released.
+class data_dir_lock {
+public:
+  data_dir_lock() = default;
+  explicit data_dir_lock(int fd) : fd_(fd) {
+  }
+  data_dir_lock(data_dir_lock&& other) noexcept
+    : fd_(std::exchange(other.fd_, -1)) {
+  }
+  data_dir_lock& operator=(data_dir_lock&& other) noexcept {
+    release();
+    fd_ = std::exchange(other.fd_, -1);
+    return *this;
+  }
+  ~data_dir_lock() {
+    release();
+  }
+  void release();
+
+private:
+  int fd_ = -1;
+};
 
 /// Creates `dir` if needed and checks that it is a writable directory that
 /// no other node holds; the returned descriptor keeps the lock while open.
