@@ -5,30 +5,13 @@
 #include "actors/volume/api/volume_api.hpp"
 #include "actors/volume/entity/copy_entity.hpp"
 #include "actors/volume/entity/volume_entity.hpp"
-#include "actors/volume/volume_protocol.hpp"
+#include "actors/volume/volume_gateway.hpp"
 #include "runtime/actor/shard_region.hpp"
 #include "runtime/server/config.hpp"
 
 namespace strato::volume {
 
 namespace {
-
-/// The "volume" actor: routes each protocol message to its volume's entity,
-/// which answers the requester directly.
-caf::behavior volume_gateway(caf::event_based_actor* self, caf::actor region) {
-  auto route = [self, region](const std::string& id, caf::message msg) {
-    return self->delegate(region, id, std::move(msg));
-  };
-  return {
-    [route](attach_reserve& m) { return route(m.volume_id, caf::make_message(m)); },
-    [route](attach_connect& m) { return route(m.volume_id, caf::make_message(m)); },
-    [route](attach_complete& m) { return route(m.volume_id, caf::make_message(m)); },
-    [route](attach_unreserve& m) { return route(m.volume_id, caf::make_message(m)); },
-    [route](detach_begin& m) { return route(m.volume_id, caf::make_message(m)); },
-    [route](detach_complete& m) { return route(m.volume_id, caf::make_message(m)); },
-    [route](volume_lookup& m) { return route(m.volume_id, caf::make_message(m)); },
-  };
-}
 
 bool is_transitional(const volume_record& v) {
   return v.status == pb::VOLUME_STATUS_CREATING || v.status == pb::VOLUME_STATUS_EXTENDING
@@ -71,7 +54,7 @@ public:
     }
     subscription_ = std::move(*sub);
     spawn_regions(context);
-    gateway_ = context.system.spawn(volume_gateway, services_->volumes);
+    gateway_ = spawn_volume_gateway(context.system, services_, catalog_);
     context.actors.put("volume", gateway_);
     resume_interrupted();
     api_ = std::make_unique<volume_api>(context.system, catalog_, services_, context.identity);

@@ -98,10 +98,68 @@ struct detach_complete {
   std::string request_id;
 };
 
+/// Points a connected attachment at another host as its server moves
+/// (Cinder's attachment update with the new host's connector); "" leaves
+/// it connected to no host (shelve offload). The attachment keeps its
+/// status. Answers `volume_connection` for the new host; the same host
+/// again answers it unchanged.
+struct attach_move {
+  std::string volume_id;
+  std::string attachment_id;
+  std::string host;
+  std::string request_id;
+};
+
 /// Reads one volume as Nova needs it. Answers `volume_summary`.
 struct volume_lookup {
   std::string volume_id;
   std::string project_id; ///< Empty: any project (admin).
+};
+
+/// Creates a volume for a server's block device mapping (Nova creates the
+/// volumes of boot-from-volume requests itself), reserving the project's
+/// volume quota as the API does. `volume_id` is chosen by the caller, so a
+/// create retried after a crash answers the volume it made the first time.
+/// At most one of `image_id` and `snapshot_id`; neither makes a blank
+/// volume. `size_gb` 0 takes the source's size. Answers `volume_summary`
+/// once the create is recorded (status "creating"); poll `volume_lookup`
+/// until it is "available" (or "error").
+///   errc::not_found         the image or snapshot is missing or not visible;
+///   errc::invalid_argument  a size below the source's, an unusable source;
+///   errc::quota_exceeded    the project's volume quota.
+struct volume_create {
+  std::string volume_id;
+  std::string project_id;
+  std::string user_id;
+  std::string name;
+  uint64_t size_gb = 0;
+  std::string image_id;
+  std::string snapshot_id;
+  std::string volume_type; ///< Name or id; empty: the default type.
+  std::string availability_zone;
+  std::string request_id;
+};
+
+/// Deletes a volume (a server's delete_on_termination volume). A volume
+/// already gone answers true; one still attached is invalid_transition.
+struct volume_delete {
+  std::string volume_id;
+  std::string project_id; ///< Empty: any project.
+  std::string request_id;
+};
+
+/// Reads one snapshot (a server's block device mapping names it).
+/// Answers `snapshot_summary`.
+struct snapshot_lookup {
+  std::string snapshot_id;
+  std::string project_id; ///< Empty: any project (admin).
+};
+
+struct snapshot_summary {
+  std::string id;
+  std::string volume_id;
+  std::string status; ///< "available", "creating", ...
+  uint64_t size_gb = 0;
 };
 
 struct attachment_info {
@@ -170,6 +228,37 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, detach_complete& x) {
   return f(caf::meta::type_name("strato.volume.detach_complete"), x.volume_id,
            x.attachment_id, x.request_id);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, attach_move& x) {
+  return f(caf::meta::type_name("strato.volume.attach_move"), x.volume_id,
+           x.attachment_id, x.host, x.request_id);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, volume_create& x) {
+  return f(caf::meta::type_name("strato.volume.volume_create"), x.volume_id,
+           x.project_id, x.user_id, x.name, x.size_gb, x.image_id,
+           x.snapshot_id, x.volume_type, x.availability_zone, x.request_id);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, volume_delete& x) {
+  return f(caf::meta::type_name("strato.volume.volume_delete"), x.volume_id,
+           x.project_id, x.request_id);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, snapshot_lookup& x) {
+  return f(caf::meta::type_name("strato.volume.snapshot_lookup"),
+           x.snapshot_id, x.project_id);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, snapshot_summary& x) {
+  return f(caf::meta::type_name("strato.volume.snapshot_summary"), x.id,
+           x.volume_id, x.status, x.size_gb);
 }
 
 template <class Inspector>

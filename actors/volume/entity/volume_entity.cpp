@@ -174,7 +174,9 @@ attachment_info info_of(const volume_record& v, const std::string& att_id) {
   return info;
 }
 
-volume_summary summary_of(const volume_record& v) {
+} // namespace
+
+volume_summary summarize(const volume_record& v) {
   volume_summary s;
   s.id = v.id;
   s.project_id = v.project_id;
@@ -188,6 +190,8 @@ volume_summary summary_of(const volume_record& v) {
   }
   return s;
 }
+
+namespace {
 
 std::function<attachment_info(const volume_record&)>
 info_reply(std::string att_id) {
@@ -225,6 +229,17 @@ caf::message_handler attach_handlers(self_ptr self) {
         self, decide_connect(v, c.attachment_id, c.host, c.mountpoint, now_us()),
         c.request_id, reply, false);
     },
+    [self](attach_move& m) -> caf::result<volume_connection> {
+      std::function<volume_connection(const volume_record&)> reply
+        = [id = m.attachment_id](const volume_record& rec) {
+            return connection_of(rec, id);
+          };
+      return answer_with<volume_connection>(
+        self,
+        decide_move(self->state.model.record, m.attachment_id, m.host,
+                    now_us()),
+        m.request_id, reply, false);
+    },
     [self](attach_complete& c) -> caf::result<attachment_info> {
       return answer_with<attachment_info>(
         self,
@@ -257,7 +272,7 @@ caf::message_handler attach_handlers(self_ptr self) {
       if (!v.exists() || (!l.project_id.empty() && v.project_id != l.project_id)) {
         return actor::to_caf_error(volume_not_found(l.volume_id));
       }
-      return summary_of(v);
+      return summarize(v);
     },
   };
 }

@@ -15,6 +15,7 @@
 #include <memory>
 
 #include "actors/volume/entity/commands.hpp"
+#include "actors/volume/volume_protocol.hpp"
 #include "runtime/actor/entity.hpp"
 
 namespace strato::volume {
@@ -41,6 +42,9 @@ struct volume_aggregate {
 caf::message_handler volume_behavior(actor::entity_actor<volume_aggregate>* self);
 
 [[nodiscard]] actor::entity_spawner make_volume_spawner(actor::entity_env env);
+
+/// The volume as other services see it (volume_protocol.hpp).
+[[nodiscard]] volume_summary summarize(const volume_record& v);
 
 /// Microseconds since the Unix epoch, for event stamps.
 [[nodiscard]] int64_t now_us();

@@ -135,6 +135,11 @@ void apply_attachment_event(volume_record& v, const pb::VolumeEvent& ev) {
         return a.id == ev.attachment_deleted().attachment_id();
       });
       break;
+    case E::kAttachmentMoved:
+      if (auto* a = find_mutable(v, ev.attachment_moved().attachment_id())) {
+        a->host = ev.attachment_moved().host();
+      }
+      break;
     default:
       return;
   }

@@ -377,6 +377,27 @@ volume_decision decide_begin_detach(const volume_record& v,
   return ev;
 }
 
+volume_decision decide_move(const volume_record& v,
+                            const std::string& attachment_id,
+                            const std::string& host, int64_t now_us) {
+  const auto* a = v.find_attachment(attachment_id);
+  if (!v.exists() || a == nullptr) {
+    return unknown_attachment(attachment_id);
+  }
+  if (a->status != "attaching" && a->status != "attached") {
+    return invalid_volume("Attachment " + attachment_id
+                          + " cannot move to another host while "
+                          + a->status + ".");
+  }
+  if (a->host == host) {
+    return already_done();
+  }
+  auto ev = stamped(now_us);
+  ev.mutable_attachment_moved()->set_attachment_id(attachment_id);
+  ev.mutable_attachment_moved()->set_host(host);
+  return ev;
+}
+
 volume_decision decide_remove_attachment(const volume_record& v,
                                          const std::string& attachment_id,
                                          int64_t now_us) {

@@ -109,6 +109,12 @@ decide_attach_complete(const volume_record& v, const std::string& attachment_id,
 [[nodiscard]] volume_decision
 decide_begin_detach(const volume_record& v, const std::string& attachment_id,
                     int64_t now_us);
+/// Points a connected (attaching or attached) attachment at `host`, as a
+/// server moves; the same host again is already done.
+[[nodiscard]] volume_decision decide_move(const volume_record& v,
+                                          const std::string& attachment_id,
+                                          const std::string& host,
+                                          int64_t now_us);
 /// Deletes the attachment (unreserve, detach, attachment delete).
 [[nodiscard]] volume_decision
 decide_remove_attachment(const volume_record& v,

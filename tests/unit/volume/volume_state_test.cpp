@@ -140,6 +140,28 @@ TEST_CASE("the attach flow walks reserved, attaching, in-use and back") {
   CHECK(f.v.attachments.empty());
 }
 
+TEST_CASE("an attachment follows its server to another host and stays "
+          "in-use") {
+  volume_fixture f;
+  f.make_available();
+  f.apply(decide_reserve(f.v, "att-1", "vm-1", "rw", f.now));
+  CHECK_FALSE(decide_move(f.v, "att-1", "host-b", f.now).ok());
+  f.apply(decide_connect(f.v, "att-1", "host-a", "/dev/vdb", f.now));
+  f.apply(decide_attach_complete(f.v, "att-1", "/dev/vdb", f.now));
+  f.apply(decide_move(f.v, "att-1", "host-b", f.now));
+  CHECK(f.v.attachments.at(0).host == "host-b");
+  CHECK(f.v.attachments.at(0).status == "attached");
+  CHECK(f.v.status == pb::VOLUME_STATUS_IN_USE);
+  // The same host again (a resumed step) records nothing.
+  auto again = decide_move(f.v, "att-1", "host-b", f.now);
+  REQUIRE(again.ok());
+  CHECK(again->event_case() == pb::VolumeEvent::EVENT_NOT_SET);
+  // A shelve offload leaves it connected to no host.
+  f.apply(decide_move(f.v, "att-1", "", f.now));
+  CHECK(f.v.attachments.at(0).host.empty());
+  CHECK_FALSE(decide_move(f.v, "att-9", "host-b", f.now).ok());
+}
+
 TEST_CASE("a second reserve of a non-multiattach volume is refused") {
   volume_fixture f;
   f.make_available();
