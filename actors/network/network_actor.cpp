@@ -163,6 +163,38 @@ port_update(std::string port_id,
   };
 }
 
+/// Nova's `_get_available_networks`: own unshared networks, then shared.
+std::vector<network_summary> available_networks(const registry& r,
+                                                const std::string& project) {
+  std::vector<std::pair<std::string, network_summary>> own;
+  std::vector<std::pair<std::string, network_summary>> shared;
+  for (const auto& [id, n] : r.networks()) {
+    network_summary s{id,
+                      n.meta().name(),
+                      n.meta().project_id(),
+                      n.shared(),
+                      n.admin_state_up(),
+                      n.external()};
+    auto key = n.meta().created_at() + id;
+    if (n.shared()) {
+      shared.emplace_back(std::move(key), std::move(s));
+    } else if (n.meta().project_id() == project) {
+      own.emplace_back(std::move(key), std::move(s));
+    }
+  }
+  std::sort(own.begin(), own.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::sort(shared.begin(), shared.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<network_summary> out;
+  for (auto* list : {&own, &shared}) {
+    for (auto& [key, s] : *list) {
+      out.push_back(std::move(s));
+    }
+  }
+  return out;
+}
+
 caf::behavior network_main(caf::event_based_actor* self, client_ptr client) {
   return {
     [self, client](port_attach_atom, port_request& req) {
@@ -192,8 +224,25 @@ caf::behavior network_main(caf::event_based_actor* self, client_ptr client) {
     [self, client](port_bind_atom, std::string& port_id, std::string& host,
                    std::string& request_id) {
       auto rp = self->make_response_promise();
+      auto unchanged = client->view().read([&](const registry& r) {
+        auto p = r.ports().find(port_id);
+        return p != r.ports().end() && p->second.host_id() == host
+                 ? std::optional<port_info>{make_port_info(r, p->second)}
+                 : std::nullopt;
+      });
+      if (unchanged) {
+        rp.deliver(std::move(*unchanged)); // Bound there already.
+        return rp;
+      }
       change_port(client, rp, "", {}, port_update(port_id, [host](pb::Port& p) {
-                    p.set_host_id(host);
+                    if (p.host_id() != host) {
+                      // Plugged on the old host only: DOWN until the new
+                      // host plugs it (ML2 does the same on a rebind).
+                      if (!p.host_id().empty() || host.empty()) {
+                        p.set_status("DOWN");
+                      }
+                      p.set_host_id(host);
+                    }
                   }),
                   port_id, request_id);
       return rp;
@@ -243,6 +292,11 @@ caf::behavior network_main(caf::event_based_actor* self, client_ptr client) {
                        rp.deliver(true);
                      });
       return rp;
+    },
+    [client](available_networks_atom, const std::string& project_id) {
+      return client->view().read([&](const registry& r) {
+        return available_networks(r, project_id);
+      });
     },
     [client](device_ports_atom, const std::string& device_id) {
       return client->view().read([&](const registry& r) {

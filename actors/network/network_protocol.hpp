@@ -21,7 +21,9 @@
 ///       refuse a create before it records the server.
 ///   (port_bind_atom, std::string port_id, std::string host_id,
 ///    std::string request_id)                   -> port_info
-///       Sets `binding:host_id` (binding:vif_type becomes "ovs").
+///       Sets `binding:host_id` (binding:vif_type becomes "ovs"). A port
+///       bound to another host before (its server moved) goes DOWN until
+///       the new host has plugged it, as ML2 does; "" unbinds it.
 ///   (port_plugged_atom, std::string port_id, std::string request_id)
 ///                                              -> port_info
 ///       The host has plugged the port: status DOWN -> ACTIVE.
@@ -36,6 +38,11 @@
 ///   (device_ports_atom, std::string device_id) -> std::vector<port_info>
 ///       The ports whose device_id is `device_id` (an instance's ports, for
 ///       Nova's `addresses`), oldest first.
+///   (available_networks_atom, std::string project_id)
+///                                              -> std::vector<network_summary>
+///       What Nova's `_get_available_networks` lists for a server that
+///       names no network: the project's own networks that are not shared,
+///       then every shared network, each in creation order.
 
 #include <caf/atom.hpp>
 #include <caf/meta/type_name.hpp>
@@ -53,6 +60,23 @@ using port_plugged_atom = caf::atom_constant<caf::atom("pplugged")>;
 using port_detach_atom = caf::atom_constant<caf::atom("pdetach")>;
 using port_delete_atom = caf::atom_constant<caf::atom("pdelete")>;
 using device_ports_atom = caf::atom_constant<caf::atom("devports")>;
+using available_networks_atom = caf::atom_constant<caf::atom("availnets")>;
+
+/// A network as Nova's network selection needs it.
+struct network_summary {
+  std::string id;
+  std::string name;
+  std::string project_id;
+  bool shared = false;
+  bool admin_state_up = true;
+  bool external = false;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, network_summary& x) {
+  return f(caf::meta::type_name("strato.network.network_summary"), x.id,
+           x.name, x.project_id, x.shared, x.admin_state_up, x.external);
+}
 
 /// One fixed address of a port.
 struct fixed_ip {

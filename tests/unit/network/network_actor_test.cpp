@@ -197,6 +197,71 @@ TEST_CASE("a port is bound, plugged, listed for its device and deleted") {
   CHECK(none->empty());
 }
 
+TEST_CASE("a port rebound to another host is DOWN until that host plugs "
+          "it") {
+  network_node node;
+  make_network(node, "10.0.0.0/24");
+  auto made = node.ask<port_info>(port_attach_atom::value, request_for("vm-a"));
+  REQUIRE(made.ok());
+  auto bind = [&](const std::string& host) {
+    auto out = node.ask<port_info>(port_bind_atom::value, made->id, host,
+                                   std::string{"req-b"});
+    REQUIRE(out.ok());
+    return *out;
+  };
+  bind("host-1");
+  REQUIRE(node.ask<port_info>(port_plugged_atom::value, made->id,
+                              std::string{"req-p"})
+            ->status
+          == "ACTIVE");
+  CHECK(bind("host-1").status == "ACTIVE"); // Bound there already.
+  auto moved = bind("host-2");
+  CHECK(moved.host_id == "host-2");
+  CHECK(moved.status == "DOWN");
+  CHECK(node.ask<port_info>(port_plugged_atom::value, made->id,
+                            std::string{"req-p2"})
+          ->status
+        == "ACTIVE");
+  auto unbound = bind("");
+  CHECK(unbound.host_id.empty());
+  CHECK(unbound.status == "DOWN");
+}
+
+TEST_CASE("the networks a server may default to are the project's own and "
+          "the shared ones") {
+  network_node node;
+  make_network(node, "10.0.0.0/24");
+  REQUIRE(node.submit([](const registry& r) {
+    pb::Network n;
+    n.mutable_meta()->set_id("33333333-3333-4333-8333-333333333333");
+    n.mutable_meta()->set_project_id("p2");
+    n.mutable_meta()->set_name("elsewhere");
+    return r.decide_create_network(n);
+  }).ok());
+  auto own = node.ask<std::vector<network_summary>>(
+    available_networks_atom::value, std::string{"p1"});
+  REQUIRE(own.ok());
+  REQUIRE(own->size() == 1);
+  CHECK(own->front().id == net_id);
+  REQUIRE(node.submit([](const registry& r) {
+    pb::Network n;
+    n.mutable_meta()->set_id("44444444-4444-4444-8444-444444444444");
+    n.mutable_meta()->set_project_id("p2");
+    n.mutable_meta()->set_name("shared");
+    n.set_shared(true);
+    return r.decide_create_network(n);
+  }).ok());
+  auto both = node.ask<std::vector<network_summary>>(
+    available_networks_atom::value, std::string{"p1"});
+  REQUIRE(both->size() == 2);
+  CHECK(both->at(0).id == net_id);
+  CHECK(both->at(1).shared);
+  auto other = node.ask<std::vector<network_summary>>(
+    available_networks_atom::value, std::string{"p3"});
+  REQUIRE(other->size() == 1);
+  CHECK(other->front().name == "shared");
+}
+
 TEST_CASE("an explicit address in use is refused without writing events") {
   network_node node;
   make_network(node, "10.0.0.0/24");
