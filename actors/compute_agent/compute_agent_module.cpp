@@ -39,14 +39,17 @@ std::vector<std::string> host_names(const server::node_config& config) {
   return names;
 }
 
-hypervisor::driver_config driver_config_for(const server::node_config& config,
-                                            const std::string& hostname) {
+hypervisor::driver_config
+driver_config_for(const server::node_config& config,
+                  const std::string& hostname,
+                  const std::shared_ptr<hypervisor::fake_host_registry>& peers) {
   hypervisor::driver_config out;
   out.kind = config.hypervisor;
   out.libvirt_uri = config.libvirt_uri;
   out.libvirt_virt_type = config.libvirt_virt_type;
   out.instances_dir = config.data_dir + "/instances";
   out.fake.hostname = hostname;
+  out.fake.peers = peers; // Live migration between this node's fake hosts.
   return out;
 }
 
@@ -57,9 +60,11 @@ spawn_local_host_agents(caf::actor_system& system,
                         const server::node_config& config, blocking_pool& pool,
                         const caf::actor& scheduler) {
   std::map<std::string, caf::actor> agents;
+  // Live migration works between the fake hosts of one node.
+  auto peers = hypervisor::make_fake_host_registry();
   for (const auto& hostname : host_names(config)) {
-    auto driver =
-      hypervisor::make_hypervisor_driver(driver_config_for(config, hostname));
+    auto driver = hypervisor::make_hypervisor_driver(
+      driver_config_for(config, hostname, peers));
     if (!driver.ok()) {
       for (auto& [name, agent] : agents) {
         caf::anon_send_exit(agent, caf::exit_reason::user_shutdown);

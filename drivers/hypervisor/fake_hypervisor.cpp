@@ -36,8 +36,52 @@ const char* to_string(power_state state) {
   return "unknown";
 }
 
+void fake_host_registry::add(const std::string& hostname,
+                             fake_hypervisor* host) {
+  std::lock_guard guard{mutex_};
+  hosts_[hostname] = host;
+}
+
+void fake_host_registry::remove(const std::string& hostname,
+                                const fake_hypervisor* host) {
+  std::lock_guard guard{mutex_};
+  if (auto it = hosts_.find(hostname); it != hosts_.end() && it->second == host) {
+    hosts_.erase(it);
+  }
+}
+
+status fake_host_registry::with(const std::string& hostname,
+                                const std::function<status(fake_hypervisor*)>& f) {
+  std::lock_guard guard{mutex_};
+  auto it = hosts_.find(hostname);
+  return f(it == hosts_.end() ? nullptr : it->second);
+}
+
 fake_hypervisor::fake_hypervisor(fake_options options)
   : options_(std::move(options)), latency_us_(options_.latency.count()) {
+  if (options_.peers) {
+    options_.peers->add(options_.hostname, this);
+  }
+}
+
+fake_hypervisor::~fake_hypervisor() {
+  if (options_.peers) {
+    options_.peers->remove(options_.hostname, this);
+  }
+}
+
+status fake_hypervisor::accept_migrated(const instance_spec& spec,
+                                        power_state state) {
+  std::lock_guard guard{mutex_};
+  auto [it, added] = guests_.try_emplace(spec.uuid);
+  if (!added) {
+    return {errc::conflict, "domain '" + spec.uuid + "' already exists"};
+  }
+  it->second.spec = spec;
+  it->second.state = state;
+  it->second.console = "[    0.000000] Linux version 6.1.0 (fake)\n" +
+                       spec.name + " login: \n";
+  return {};
 }
 
 void fake_hypervisor::fail_next(const std::string& operation, uint32_t count) {
@@ -197,14 +241,35 @@ status fake_hypervisor::resize(const instance_spec& spec) {
 }
 
 status fake_hypervisor::live_migrate(const std::string& uuid,
-                                     const std::string& /*destination_uri*/) {
+                                     const std::string& destination_uri) {
   if (auto st = begin("live_migrate"); !st.ok()) {
     return st;
   }
-  std::lock_guard guard{mutex_};
-  if (guests_.erase(uuid) == 0) {
-    return no_such_guest(uuid);
+  guest moving;
+  {
+    std::lock_guard guard{mutex_};
+    auto it = guests_.find(uuid);
+    if (it == guests_.end()) {
+      return no_such_guest(uuid);
+    }
+    if (!options_.peers) {
+      guests_.erase(it);
+      return {};
+    }
+    moving = it->second;
   }
+  auto arrived = options_.peers->with(destination_uri, [&](fake_hypervisor* to) {
+    if (to == nullptr || to == this) {
+      return status{errc::invalid_argument,
+                    "no destination host '" + destination_uri + "' to migrate to"};
+    }
+    return to->accept_migrated(moving.spec, moving.state);
+  });
+  if (!arrived.ok()) {
+    return arrived;
+  }
+  std::lock_guard guard{mutex_};
+  guests_.erase(uuid);
   return {};
 }
 

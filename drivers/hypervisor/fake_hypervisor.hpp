@@ -19,9 +19,36 @@
 
 namespace strato::hypervisor {
 
+class fake_hypervisor;
+
+/// The fake hosts of a process by hostname (fake_options::peers). A host
+/// registers itself while it exists; a live migration holds the registry's
+/// lock while the destination takes the guest, so the destination cannot
+/// go away meanwhile.
+class fake_host_registry {
+public:
+  void add(const std::string& hostname, fake_hypervisor* host);
+  void remove(const std::string& hostname, const fake_hypervisor* host);
+  /// Runs `f(host)` with the host named `hostname` (nullptr if none).
+  [[nodiscard]] status with(const std::string& hostname,
+                            const std::function<status(fake_hypervisor*)>& f);
+
+private:
+  std::mutex mutex_;
+  std::map<std::string, fake_hypervisor*> hosts_;
+};
+
 class fake_hypervisor final : public hypervisor_driver {
 public:
   explicit fake_hypervisor(fake_options options = {});
+  ~fake_hypervisor() override;
+  fake_hypervisor(const fake_hypervisor&) = delete;
+  fake_hypervisor& operator=(const fake_hypervisor&) = delete;
+
+  /// The destination's half of a live migration: the guest arrives with
+  /// its spec and power state. errc::conflict if it is here already.
+  [[nodiscard]] status accept_migrated(const instance_spec& spec,
+                                       power_state state);
 
   // -- test controls ---------------------------------------------------------
 

@@ -26,4 +26,8 @@ make_hypervisor_driver(const driver_config& config) {
                   "' (expected fake or libvirt)"};
 }
 
+std::shared_ptr<fake_host_registry> make_fake_host_registry() {
+  return std::make_shared<fake_host_registry>();
+}
+
 } // namespace strato::hypervisor

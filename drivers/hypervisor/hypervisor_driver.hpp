@@ -129,8 +129,15 @@ public:
   virtual void on_lifecycle(std::function<void(lifecycle_event)> listener) = 0;
 };
 
+class fake_host_registry;
+
 struct fake_options {
   std::string hostname = "fake-host";
+  /// Fake hosts of one process that know each other by hostname, so that
+  /// a live migration to `destination_uri` (a hostname) moves the guest,
+  /// with its disks and interfaces, to that host. Without it the guest
+  /// only leaves the source.
+  std::shared_ptr<fake_host_registry> peers;
   uint32_t vcpus = 64;
   uint64_t memory_mb = 262144;
   uint64_t disk_gb = 4096;
@@ -153,5 +160,8 @@ struct driver_config {
 
 [[nodiscard]] result<std::unique_ptr<hypervisor_driver>>
 make_hypervisor_driver(const driver_config& config);
+
+/// A registry for the fake hosts of one process (fake_options::peers).
+[[nodiscard]] std::shared_ptr<fake_host_registry> make_fake_host_registry();
 
 } // namespace strato::hypervisor

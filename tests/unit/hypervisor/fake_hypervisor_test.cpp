@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -138,6 +139,36 @@ TEST_CASE("volumes and interfaces attach once and detach") {
   CHECK(hv.detach_volume("a", "vol-1").code() == errc::not_found);
   REQUIRE(hv.detach_interface("a", "port-1").ok());
   CHECK(hv.spec_of("a")->interfaces.empty());
+}
+
+TEST_CASE("a live migration between peers moves the guest with its disks "
+          "and interfaces") {
+  auto peers = make_fake_host_registry();
+  fake_options a;
+  a.hostname = "host-a";
+  a.peers = peers;
+  fake_options b = a;
+  b.hostname = "host-b";
+  fake_hypervisor source{a};
+  std::optional<fake_hypervisor> target{std::in_place, b};
+  auto spec = small_guest("vm-1");
+  spec.volumes.push_back({"vol-1", "/volumes/vol-1", "qcow2", "vdb"});
+  spec.interfaces.push_back({"port-1", "fa:16:3e:00:00:01", "br-int",
+                             "tapport-1", 1500});
+  REQUIRE(source.spawn(spec).ok());
+  REQUIRE(source.live_migrate("vm-1", "host-b").ok());
+  CHECK(source.info("vm-1").error().code() == errc::not_found);
+  auto moved = target->spec_of("vm-1");
+  REQUIRE(moved.ok());
+  CHECK(moved->volumes.at(0).volume_id == "vol-1");
+  CHECK(moved->interfaces.at(0).port_id == "port-1");
+  CHECK(state_of(*target, "vm-1") == power_state::running);
+  // A destination that went away: the guest stays where it is.
+  REQUIRE(target->live_migrate("vm-1", "host-a").ok());
+  target.reset();
+  auto refused = source.live_migrate("vm-1", "host-b");
+  CHECK(refused.code() == errc::invalid_argument);
+  CHECK(state_of(source, "vm-1") == power_state::running);
 }
 
 TEST_CASE("inventory reports the configured host size") {
