@@ -4,6 +4,9 @@ service following (in-use with the attachment, available again), Nova's
 os-volume_attachments bodies per microversion, its errors, and a server
 delete that detaches its volumes.
 
+Also: a server's port and volume follow it through `server migrate`,
+`resize confirm` and `resize revert`, with placement's claim.
+
 Usage: attach_cli_test.py STRATO_BINARY [extra serve args...]
 """
 
@@ -110,6 +113,75 @@ def refused_while_shelved(cloud, token, server, volume):
           f"attaching to a shelved server before 2.20 is a 409 ({body})")
 
 
+def port_of(cloud, server_id):
+    ports = cloud.openstack("port", "list", "--server", server_id, "-f",
+                            "json")
+    check(len(ports) == 1, "the server has one port")
+    return cloud.openstack("port", "show", ports[0]["ID"], "-f", "json")
+
+
+def follows_host(cloud, server_id, volume, what):
+    """The server's port and volume are where the server is."""
+    server = cloud.openstack("server", "show", server_id, "-f", "json")
+    host = server["OS-EXT-SRV-ATTR:host"]
+    port = port_of(cloud, server_id)
+    check(port["binding_host_id"] == host and port["status"] == "ACTIVE",
+          f"{what}: the port is bound to {host} and ACTIVE ({port['status']})")
+    shown = volume_until(cloud, volume, "in-use")
+    rows = shown["attachments"]
+    check(len(rows) == 1 and rows[0]["server_id"] == server_id
+          and rows[0]["host_name"] == host,
+          f"{what}: the volume is still attached, on {host} ({rows})")
+    check(attached_ids(cloud, server_id) == [volume],
+          f"{what}: server show still lists the volume")
+    return host
+
+
+def claimed_on(cloud, server_id, host):
+    """Placement holds the server's resources on `host` only."""
+    providers = {p["uuid"]: p["name"] for p in cloud.openstack(
+        "resource", "provider", "list", "-f", "json")}
+    rows = cloud.openstack("resource", "provider", "allocation", "show",
+                           server_id, "-f", "json")
+    names = [providers.get(r["resource_provider"]) for r in rows]
+    check(names == [host], f"the server's allocation is on {host} ({names})")
+
+
+def moves_carry_ports_and_volumes(cloud, image):
+    """`server migrate` + `resize confirm`, then `resize` + `revert`: the
+    port's binding and the volume's attachment follow the server."""
+    os_ = cloud.openstack
+    os_("network", "create", "mv-net")
+    os_("subnet", "create", "--network", "mv-net", "--subnet-range",
+        "10.9.0.0/24", "mv-sub")
+    server = os_("server", "create", "--flavor", "m1.tiny", "--image", image,
+                 "--network", "mv-net", "--wait", "mv-vm", "-f", "json")
+    os_("volume", "create", "--size", "1", "mv-vol")
+    volume = volume_until(cloud, "mv-vol", "available")["id"]
+    os_("server", "add", "volume", server["id"], volume)
+    before = follows_host(cloud, server["id"], volume, "before the move")
+    os_("server", "migrate", "--wait", server["id"])
+    wait_for(cloud, server["id"], {"VERIFY_RESIZE"})
+    os_("server", "resize", "confirm", server["id"])
+    wait_for(cloud, server["id"], {"ACTIVE"})
+    after = follows_host(cloud, server["id"], volume, "after migrate+confirm")
+    check(after != before, f"server migrate moved it ({before} -> {after})")
+    claimed_on(cloud, server["id"], after)
+    os_("server", "resize", "--flavor", "m1.small", "--wait", server["id"])
+    wait_for(cloud, server["id"], {"VERIFY_RESIZE"})
+    moved = follows_host(cloud, server["id"], volume, "after resize")
+    check(moved != after, "the resize moved it")
+    os_("server", "resize", "revert", server["id"])
+    wait_for(cloud, server["id"], {"ACTIVE"})
+    back = follows_host(cloud, server["id"], volume, "after resize revert")
+    check(back == after, "resize revert brought it back")
+    claimed_on(cloud, server["id"], back)
+    os_("server", "delete", "--wait", server["id"])
+    volume_until(cloud, volume, "available")
+    os_("volume", "delete", volume)
+    return "mv-net"
+
+
 def main():
     cloud = StratoCloud(sys.argv[1], sys.argv[2:])
     try:
@@ -128,6 +200,8 @@ def main():
         refused_while_shelved(cloud, token, second["id"], volume)
         cloud.openstack("server", "delete", "--wait", second["id"])
         cloud.openstack("volume", "delete", volume)
+        if image is not None:
+            moves_carry_ports_and_volumes(cloud, image)
     finally:
         cloud.stop()
 

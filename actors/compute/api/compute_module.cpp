@@ -49,6 +49,7 @@ public:
     gw.compute_agent = ctx.actors.get("compute-agent");
     gw.image = ctx.actors.get("image");
     gw.network = ctx.actors.get("network");
+    gw.volume = ctx.actors.get("volume");
     gateway_ = spawn_host_gateway(ctx.system, gw);
     auto env = std::make_shared<instance_env>();
     env->host_gateway = gateway_;

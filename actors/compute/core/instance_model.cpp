@@ -40,11 +40,15 @@ void apply_state(instance_model& m, const pb::StateChanged& ev) {
   if (ev.has_migration_target()) {
     m.migration_target = ev.migration_target();
   }
+  if (ev.has_move_stage()) {
+    m.move_stage = ev.move_stage();
+  }
   if (m.task_state.empty()) {
     m.current_action.clear();
     m.current_request_id.clear();
     m.pending.Clear();
     m.migration_target.clear();
+    m.move_stage.clear();
   }
   m.updated_at_us = ev.at_us();
 }
@@ -91,6 +95,27 @@ void apply_volume_change(instance_model& m,
   if (ev.has_request_id()) {
     it->set_request_id(ev.request_id());
   }
+  if (ev.has_host()) {
+    it->set_host(ev.host());
+  }
+}
+
+void apply_bound(instance_model& m, const pb::ResourcesBound& ev) {
+  for (const auto& id : ev.port_ids()) {
+    for (auto& p : m.ports) {
+      if (p.port_id() == id) {
+        p.set_host(ev.host());
+      }
+    }
+  }
+  for (const auto& id : ev.volume_ids()) {
+    for (auto& v : m.volumes) {
+      if (v.volume_id() == id) {
+        v.set_host(ev.host());
+      }
+    }
+  }
+  m.updated_at_us = ev.at_us();
 }
 
 } // namespace
@@ -121,6 +146,8 @@ void instance_model::apply(const event_type& event) {
       flavor = created.flavor();
       image_id = created.image_id();
       updated_at_us = created.created_at_us();
+      volumes.assign(created.block_device_volumes().begin(),
+                     created.block_device_volumes().end());
       break;
     case pb::InstanceEvent::kActionStarted:
       current_action = event.action_started().action();
@@ -169,6 +196,9 @@ void instance_model::apply(const event_type& event) {
       });
       updated_at_us = event.port_detached().at_us();
       break;
+    case pb::InstanceEvent::kResourcesBound:
+      apply_bound(*this, event.resources_bound());
+      break;
     case pb::InstanceEvent::kDeleted:
       ports.clear();
       deleted = true;
@@ -180,6 +210,7 @@ void instance_model::apply(const event_type& event) {
       current_request_id.clear();
       pending.Clear();
       migration_target.clear();
+      move_stage.clear();
       volumes.clear();
       break;
     case pb::InstanceEvent::kVolumeAttachRequested:
@@ -218,6 +249,7 @@ pb::InstanceSnapshot instance_model::snapshot() const {
   s.set_current_request_id(current_request_id);
   *s.mutable_pending() = pending;
   s.set_migration_target(migration_target);
+  s.set_move_stage(move_stage);
   s.mutable_volumes()->Add(volumes.begin(), volumes.end());
   for (const auto& port : ports) {
     *s.add_ports() = port;
@@ -250,6 +282,7 @@ void instance_model::restore(const pb::InstanceSnapshot& s) {
   current_request_id = s.current_request_id();
   pending = s.pending();
   migration_target = s.migration_target();
+  move_stage = s.move_stage();
   volumes.assign(s.volumes().begin(), s.volumes().end());
   ports.assign(s.ports().begin(), s.ports().end());
 }

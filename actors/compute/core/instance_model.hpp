@@ -67,6 +67,8 @@ struct instance_model {
   pb::ActionStarted pending;
   /// Where a migration or resize goes, once picked.
   std::string migration_target;
+  /// The step of a multi-host task that comes next (transitions.hpp).
+  std::string move_stage;
   /// Volumes attached or being attached/detached, in attach order.
   std::vector<pb::VolumeAttachment> volumes;
   /// The ports the server is plugged into, in attach order.

@@ -3,10 +3,14 @@
 #include <algorithm>
 #include <initializer_list>
 
+#include "actors/compute/core/moves.hpp"
+#include "actors/compute/core/transition_events.hpp"
+
 namespace strato::compute {
 
 namespace {
 
+using namespace internal;
 using names = std::initializer_list<std::string_view>;
 
 /// Which task states an action accepts: only None (Nova's default), any, or
@@ -123,50 +127,6 @@ status invalid_state(const instance_model& m, const action_rule& r,
             + " while it is in " + std::string{attr} + " " + state};
 }
 
-pb::InstanceEvent state_event(const instance_model& m, std::string vm_state,
-                              std::string task_state, int32_t power_state,
-                              int64_t now_us) {
-  pb::InstanceEvent ev;
-  auto* sc = ev.mutable_state_changed();
-  sc->set_vm_state(std::move(vm_state));
-  sc->set_task_state(std::move(task_state));
-  sc->set_power_state(power_state);
-  sc->set_at_us(now_us);
-  (void)m;
-  return ev;
-}
-
-/// The same vm_state and power, another task_state.
-pb::InstanceEvent next_task(const instance_model& m, std::string task,
-                            int64_t now_us) {
-  return state_event(m, m.vm_state, std::move(task), m.power_state, now_us);
-}
-
-pb::InstanceEvent finished(const instance_model& m, int64_t now_us,
-                           bool failed = false, std::string message = {}) {
-  pb::InstanceEvent ev;
-  auto* af = ev.mutable_action_finished();
-  af->set_action(m.current_action);
-  af->set_request_id(m.current_request_id);
-  af->set_failed(failed);
-  af->set_message(std::move(message));
-  af->set_at_us(now_us);
-  return ev;
-}
-
-int32_t or_default(int32_t reported, int32_t fallback) {
-  return reported != power::nostate ? reported : fallback;
-}
-
-/// Running servers end an operation active, powered-off ones stopped.
-std::pair<std::string, int32_t> settled(int32_t power_state) {
-  if (power_state == power::shutdown) {
-    return {"stopped", power::shutdown};
-  }
-  return {"active", power_state == power::nostate ? power::running
-                                                  : power_state};
-}
-
 } // namespace
 
 std::string_view api_name(action_kind kind) {
@@ -239,7 +199,10 @@ begin_action(const instance_model& m, const action_request& req) {
     events.push_back(std::move(done));
     return events;
   }
-  events.push_back(next_task(m, std::string{r.first_task}, req.now_us));
+  auto first = next_task(m, std::string{r.first_task}, req.now_us);
+  // A delete overtakes an undo in progress: its stage no longer applies.
+  first.mutable_state_changed()->set_move_stage("");
+  events.push_back(std::move(first));
   return events;
 }
 
@@ -262,98 +225,146 @@ bool needs_networking(const instance_model& m) {
          && m.created.requested_networks_size() > 0;
 }
 
-std::optional<host_step> next_step(const instance_model& m) {
+namespace {
+
+/// One host operation per task state, for the tasks that stay on one host.
+std::optional<host_step> single_host_step(const instance_model& m) {
   const auto& t = m.task_state;
-  if (t.empty()) {
-    return std::nullopt;
-  }
-  const auto& p = m.pending;
   if (t == "scheduling" || t == "unshelving") {
     return host_step{"pick", "", "", false};
   }
-  if (t == "networking") {
-    return host_step{"networking", m.host, "", false};
+  if (t == "rebuilding" && evacuating(m)) {
+    if (!m.pending.target_host().empty()) {
+      return host_step{"check_host", m.pending.target_host(), m.host, false};
+    }
+    return host_step{"pick", "", m.host, false};
   }
-  if (t == "interface_attaching") {
-    return host_step{"attach_port", m.host, "", false};
+  static const std::pair<std::string_view, std::string_view> ops[] = {
+    {"networking", "networking"},
+    {"interface_attaching", "attach_port"},
+    {"interface_detaching", "detach_port"},
+    {"powering-on", "power_on"},
+    {"powering-off", "power_off"},
+    {"shelving", "power_off"},
+    {"pausing", "pause"},
+    {"unpausing", "unpause"},
+    {"suspending", "suspend"},
+    {"resuming", "resume"},
+    {"rebuilding", "destroy"},
+    // "delete" also frees the server's claim on its host.
+    {"deleting", "delete"},
+  };
+  for (auto [task, op] : ops) {
+    if (task == t) {
+      return host_step{std::string{op}, m.host, "", false};
+    }
   }
-  if (t == "interface_detaching") {
-    return host_step{"detach_port", m.host, "", false};
-  }
-  if (t == "spawning") {
-    return host_step{"spawn", m.host, "", false};
-  }
-  if (t == "powering-on") {
-    return host_step{"power_on", m.host, "", false};
-  }
-  if (t == "powering-off" || t == "shelving") {
-    return host_step{"power_off", m.host, "", false};
+  if (t == "spawning" || t == "rebuild_spawning") {
+    host_step step{"spawn", m.host, "", false};
+    // A stopped server is rebuilt stopped (Nova powers it off again).
+    step.start_guest = !(t == "rebuild_spawning" && m.vm_state == "stopped");
+    return step;
   }
   if (t == "rebooting" || t == "rebooting_hard") {
     return host_step{"reboot", m.host, "", t == "rebooting_hard"};
   }
-  if (t == "pausing" || t == "unpausing" || t == "suspending"
-      || t == "resuming") {
-    static const std::pair<std::string_view, std::string_view> ops[] = {
-      {"pausing", "pause"},
-      {"unpausing", "unpause"},
-      {"suspending", "suspend"},
-      {"resuming", "resume"}};
-    for (auto [task, op] : ops) {
-      if (task == t) {
-        return host_step{std::string{op}, m.host, "", false};
-      }
-    }
-  }
-  if (t == "rebuilding" && evacuating(m)) {
-    if (!p.target_host().empty()) {
-      return host_step{"check_host", p.target_host(), m.host, false};
+  if (t == "resize_prep" || t == "migrating") {
+    // migrating with a target is a move (moves.hpp); without one it picks.
+    if (!m.pending.target_host().empty()) {
+      return host_step{"check_host", m.pending.target_host(), m.host, false};
     }
     return host_step{"pick", "", m.host, false};
-  }
-  if (t == "rebuilding") {
-    return host_step{"destroy", m.host, "", false};
-  }
-  if (t == "rebuild_spawning") {
-    return host_step{"spawn", m.host, "", false};
-  }
-  if (t == "resize_prep" || (t == "migrating" && m.migration_target.empty())) {
-    if (!p.target_host().empty()) {
-      return host_step{"check_host", p.target_host(), m.host, false};
-    }
-    return host_step{"pick", "", m.host, false};
-  }
-  if (t == "resize_migrating") {
-    return host_step{"resize", m.migration_target, "", false};
-  }
-  if (t == "migrating") {
-    return host_step{"live_migrate", m.host, m.migration_target, false};
   }
   if (t == "resize_confirming") {
     return host_step{"destroy", m.previous_host, "", false};
   }
-  if (t == "resize_reverting") {
-    return host_step{"destroy", m.host, "", false};
+  return std::nullopt;
+}
+
+int32_t or_default(int32_t reported, int32_t fallback) {
+  return reported != power::nostate ? reported : fallback;
+}
+
+/// The spawn that ends a boot, an unshelve or a rebuild.
+pb::InstanceEvent spawned(const instance_model& m, const step_outcome& out,
+                          int64_t now_us) {
+  const auto& t = m.task_state;
+  auto [vm, pw] = t == "rebuild_spawning" && m.vm_state == "stopped"
+                    ? std::pair<std::string, int32_t>{"stopped",
+                                                      power::shutdown}
+                    : std::pair<std::string, int32_t>{"active",
+                                                      power::running};
+  auto ev = state_event(vm, "", or_default(out.power_state, pw), now_us);
+  ev.mutable_state_changed()->set_launched_at_us(now_us);
+  ev.mutable_state_changed()->set_fault("");
+  if (t == "rebuild_spawning" && !m.pending.image_id().empty()) {
+    ev.mutable_state_changed()->set_image_id(m.pending.image_id());
   }
-  if (t == "shelving_offloading" || t == "deleting") {
-    // "delete" also frees the server's claim on its host.
-    return host_step{"delete", m.host, "", false};
+  return ev;
+}
+
+/// The interface's change, once its step is done.
+std::optional<pb::InstanceEvent> interface_change(const instance_model& m,
+                                                  const step_outcome& out,
+                                                  int64_t now_us) {
+  pb::InstanceEvent change;
+  if (m.task_state == "interface_attaching" && !out.ports.empty()) {
+    *change.mutable_port_attached()->mutable_port() = out.ports.front();
+    change.mutable_port_attached()->set_at_us(now_us);
+  } else if (m.task_state == "interface_detaching") {
+    change.mutable_port_detached()->set_port_id(
+      m.pending.interface().port_id());
+    change.mutable_port_detached()->set_at_us(now_us);
+  } else {
+    return std::nullopt;
+  }
+  return change;
+}
+
+/// The state a simple power operation ends in: task -> (vm_state, power).
+std::optional<std::pair<std::string, int32_t>>
+power_outcome(const std::string& t) {
+  static const struct {
+    std::string_view task;
+    std::string_view vm_state;
+    int32_t power;
+  } table[] = {
+    {"powering-on", "active", power::running},
+    {"rebooting", "active", power::running},
+    {"rebooting_hard", "active", power::running},
+    {"unpausing", "active", power::running},
+    {"resuming", "active", power::running},
+    {"powering-off", "stopped", power::shutdown},
+    {"pausing", "paused", power::paused},
+    {"suspending", "suspended", power::suspended},
+  };
+  for (const auto& row : table) {
+    if (row.task == t) {
+      return std::pair<std::string, int32_t>{std::string{row.vm_state},
+                                             row.power};
+    }
   }
   return std::nullopt;
 }
 
-namespace {
-
-pb::InstanceEvent with_host(pb::InstanceEvent ev, const std::string& host) {
-  ev.mutable_state_changed()->set_host(host);
-  return ev;
-}
-
 } // namespace
+
+std::optional<host_step> next_step(const instance_model& m) {
+  if (m.task_state.empty()) {
+    return std::nullopt;
+  }
+  if (is_move(m)) {
+    return next_move_step(m);
+  }
+  return single_host_step(m);
+}
 
 std::vector<pb::InstanceEvent>
 step_succeeded(const instance_model& m, const step_outcome& out,
                int64_t now_us) {
+  if (is_move(m)) {
+    return move_step_succeeded(m, out, now_us);
+  }
   const auto& t = m.task_state;
   std::vector<pb::InstanceEvent> events;
   auto finish = [&](pb::InstanceEvent last) {
@@ -374,95 +385,43 @@ step_succeeded(const instance_model& m, const step_outcome& out,
     events.push_back(std::move(allocated));
     events.push_back(next_task(m, "spawning", now_us));
   } else if (t == "spawning" || t == "rebuild_spawning") {
-    auto [vm, pw] = t == "rebuild_spawning" && m.vm_state == "stopped"
-                      ? std::pair<std::string, int32_t>{"stopped",
-                                                        power::shutdown}
-                      : std::pair<std::string, int32_t>{"active",
-                                                        power::running};
-    auto ev = state_event(m, vm, "", or_default(out.power_state, pw), now_us);
-    ev.mutable_state_changed()->set_launched_at_us(now_us);
-    ev.mutable_state_changed()->set_fault("");
-    if (t == "rebuild_spawning" && !m.pending.image_id().empty()) {
-      ev.mutable_state_changed()->set_image_id(m.pending.image_id());
+    if (out.bound) {
+      events.push_back(bound_event(m.host, out, now_us));
     }
-    finish(std::move(ev));
+    finish(spawned(m, out, now_us));
   } else if (t == "interface_attaching" || t == "interface_detaching") {
-    pb::InstanceEvent change;
-    if (t == "interface_attaching" && !out.ports.empty()) {
-      *change.mutable_port_attached()->mutable_port() = out.ports.front();
-      change.mutable_port_attached()->set_at_us(now_us);
-    } else if (t == "interface_detaching") {
-      change.mutable_port_detached()->set_port_id(
-        m.pending.interface().port_id());
-      change.mutable_port_detached()->set_at_us(now_us);
+    if (auto change = interface_change(m, out, now_us)) {
+      events.push_back(std::move(*change));
     }
-    if (change.event_case() != pb::InstanceEvent::EVENT_NOT_SET) {
-      events.push_back(std::move(change));
-    }
-    finish(state_event(m, m.vm_state, "", m.power_state, now_us));
+    finish(state_event(m.vm_state, "", m.power_state, now_us));
   } else if (t == "rebuilding" && evacuating(m)) {
     events.push_back(
       with_host(next_task(m, "rebuild_spawning", now_us), out.host));
   } else if (t == "rebuilding") {
     events.push_back(next_task(m, "rebuild_spawning", now_us));
-  } else if (t == "powering-on" || t == "rebooting" || t == "rebooting_hard"
-             || t == "unpausing" || t == "resuming") {
-    finish(state_event(m, "active", "",
-                       or_default(out.power_state, power::running), now_us));
-  } else if (t == "powering-off") {
-    finish(state_event(m, "stopped", "",
-                       or_default(out.power_state, power::shutdown), now_us));
-  } else if (t == "pausing") {
-    finish(state_event(m, "paused", "",
-                       or_default(out.power_state, power::paused), now_us));
-  } else if (t == "suspending") {
-    finish(state_event(m, "suspended", "",
-                       or_default(out.power_state, power::suspended), now_us));
+  } else if (auto power = power_outcome(t)) {
+    finish(state_event(power->first, "",
+                       or_default(out.power_state, power->second), now_us));
   } else if (t == "resize_prep" || t == "migrating") {
     auto ev = next_task(m, t == "migrating" ? "migrating" : "resize_migrating",
                         now_us);
     ev.mutable_state_changed()->set_migration_target(out.host);
     events.push_back(std::move(ev));
-  } else if (t == "resize_migrating") {
-    auto ev = state_event(m, "resized", "", m.power_state, now_us);
-    auto* sc = ev.mutable_state_changed();
-    sc->set_previous_host(m.host);
-    sc->set_host(m.migration_target);
-    *sc->mutable_old_flavor() = m.flavor;
-    if (m.pending.has_new_flavor() && !m.pending.new_flavor().id().empty()) {
-      *sc->mutable_flavor() = m.pending.new_flavor();
-    }
-    finish(std::move(ev));
-  } else if (t == "resize_confirming" || t == "resize_reverting") {
+  } else if (t == "resize_confirming") {
     auto [vm, pw] = settled(m.power_state);
-    auto ev = state_event(m, vm, "", pw, now_us);
+    auto ev = state_event(vm, "", pw, now_us);
     auto* sc = ev.mutable_state_changed();
     sc->mutable_old_flavor(); // An empty old flavor clears it.
     sc->set_previous_host("");
-    if (t == "resize_reverting") {
-      sc->set_host(m.previous_host);
-      if (m.old_flavor) {
-        *sc->mutable_flavor() = *m.old_flavor;
-      }
-    }
     finish(std::move(ev));
   } else if (t == "shelving") {
-    events.push_back(state_event(m, m.vm_state, "shelving_offloading",
+    events.push_back(state_event(m.vm_state, "shelving_offloading",
                                  power::shutdown, now_us));
-  } else if (t == "shelving_offloading") {
-    finish(with_host(state_event(m, "shelved_offloaded", "", power::shutdown,
-                                 now_us),
-                     ""));
   } else if (t == "deleting") {
     pb::InstanceEvent del;
     del.mutable_deleted()->set_at_us(now_us);
     events.push_back(finished(m, now_us));
     events.push_back(std::move(del));
-  }
-  if (t == "migrating" && !m.migration_target.empty()) {
-    events.clear();
-    finish(with_host(state_event(m, m.vm_state, "", m.power_state, now_us),
-                     out.host.empty() ? m.migration_target : out.host));
   }
   return events;
 }
@@ -470,15 +429,18 @@ step_succeeded(const instance_model& m, const step_outcome& out,
 std::vector<pb::InstanceEvent>
 step_failed(const instance_model& m, const std::string& message,
             int64_t now_us) {
+  if (is_move(m) || must_undo(m)) {
+    return move_step_failed(m, message, now_us);
+  }
   std::vector<pb::InstanceEvent> events;
   const auto& t = m.task_state;
-  if (m.vm_state == "building" || t == "deleting" || t == "rebuild_spawning") {
-    auto ev = state_event(m, "error", "", power::nostate, now_us);
+  if (t == "deleting" || t == "rebuild_spawning") {
+    auto ev = state_event("error", "", power::nostate, now_us);
     ev.mutable_state_changed()->set_fault(message);
     events.push_back(std::move(ev));
   } else {
-    auto ev = state_event(m, m.vm_state, "", m.power_state, now_us);
-    if (t == "resize_migrating" || t == "resize_prep" || t == "migrating") {
+    auto ev = state_event(m.vm_state, "", m.power_state, now_us);
+    if (t == "resize_prep" || t == "migrating") {
       ev.mutable_state_changed()->set_migration_target("");
     }
     events.push_back(std::move(ev));

@@ -16,11 +16,15 @@
 /// StateChanged, until the task_state is None again. Each step is recorded
 /// before the next starts, so an entity restarted mid-operation finds the
 /// step to resume in its state; host operations are idempotent.
+///
+/// Tasks that span hosts (moves) or must undo what failed have stages
+/// (`move_stage`) within one Nova task_state; moves.hpp has their rules.
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "actors/compute/core/instance_model.hpp"
@@ -110,14 +114,36 @@ struct host_step {
   std::string host; ///< The host to run it on ("" for pick).
   std::string other_host; ///< pick/check_host: a host to avoid; live_migrate: the target.
   bool hard = false;
+  /// "spawn", "resize", "restore": the guest runs afterwards (a server
+  /// that was stopped lands stopped).
+  bool start_guest = true;
+
+  [[nodiscard]] bool operator==(const host_step&) const = default;
 };
 
 /// What a host operation reports.
 struct step_outcome {
+  // A constructor rather than aggregate initialization, so that outcomes
+  // that bind nothing need not name the fields that say what they bound.
+  step_outcome(std::string picked = {}, int32_t power = 0,
+               std::vector<pb::InstancePort> given = {}, bool did_bind = false,
+               std::vector<std::string> volumes = {})
+    : host(std::move(picked)),
+      power_state(power),
+      ports(std::move(given)),
+      bound(did_bind),
+      volume_ids(std::move(volumes)) {
+  }
+
   std::string host;        ///< The picked host, for "pick".
   int32_t power_state = 0; ///< The guest's power state after it; 0: unknown.
-  /// "networking": every port the server was given, bound to its host.
+  /// "networking": every port the server was given, bound to its host;
+  /// steps that bind (`bound`): the ports they bound.
   std::vector<pb::InstancePort> ports;
+  /// The step bound `ports` and connected `volume_ids` to `host` ("" when
+  /// an offload unbound them): recorded as ResourcesBound.
+  bool bound = false;
+  std::vector<std::string> volume_ids;
 };
 
 /// The boot needs a networking step (ports made or taken and bound to the

@@ -1,5 +1,7 @@
 #include "actors/compute/core/volume_attachments.hpp"
 
+#include "actors/compute/core/transitions.hpp"
+
 #include <algorithm>
 #include <array>
 #include <string_view>
@@ -64,11 +66,17 @@ std::string fault_of(const instance_model& m, const std::string& volume_id) {
   return v != nullptr ? v->fault() : std::string{};
 }
 
+/// A volume of the create's block device mapping, while the boot runs.
+bool is_boot(const instance_model& m, const std::string& volume_id) {
+  const auto* v = m.find_volume(volume_id);
+  return v != nullptr && v->boot() && m.vm_state == "building";
+}
+
 /// A release ends the action of an attach or detach it interrupted.
 void end_released(const instance_model& m, const std::string& volume_id,
                   int64_t now_us, std::vector<pb::InstanceEvent>& events) {
   const auto* v = m.find_volume(volume_id);
-  if (v == nullptr || v->phase() == "attached") {
+  if (v == nullptr || v->phase() == "attached" || is_boot(m, volume_id)) {
     return;
   }
   if (v->phase() == "detaching") {
@@ -168,6 +176,10 @@ begin_detach(const instance_model& m, const volume_detach_request& req) {
                                      + " is not attached to volume "
                                      + req.volume_id};
   }
+  if (v->boot() && v->boot_index() == 0) {
+    return status{errc::invalid_argument,
+                  "Cannot detach a root device volume"};
+  }
   if (v->phase() != "attached") {
     // Cinder's begin_detaching refusal, which Nova reports as a 400.
     return status{errc::invalid_argument,
@@ -186,18 +198,23 @@ begin_detach(const instance_model& m, const volume_detach_request& req) {
 }
 
 std::optional<volume_step> next_volume_step(const instance_model& m) {
-  bool deleting = m.task_state == "deleting";
+  bool releasing = m.task_state == "deleting" || m.move_stage == "cleanup";
+  // A building server has no guest yet: its spawn takes the disks.
+  auto guest_host = m.vm_state == "building" ? std::string{} : m.host;
   for (const auto& v : m.volumes) {
     const auto& phase = v.phase();
-    if (phase == "attached" && !deleting) {
+    if (phase == "attached" && !releasing) {
       continue;
     }
     volume_step step{"", v.volume_id(), v.attachment_id(), v.device(),
-                     m.host, false};
+                     guest_host, false, false};
     // The disk may be on the guest once the connect step has started.
-    step.on_guest = phase != "reserving";
-    if (deleting) {
+    step.on_guest = phase != "reserving" && phase != "creating";
+    if (releasing) {
       step.op = "release";
+      step.delete_volume = v.delete_on_termination();
+    } else if (phase == "creating") {
+      step.op = "create";
     } else if (phase == "reserving") {
       step.op = "reserve";
     } else if (phase == "connecting") {
@@ -220,16 +237,24 @@ volume_step_succeeded(const instance_model& m, const volume_step& step,
   std::vector<pb::InstanceEvent> events;
   const auto& id = step.volume_id;
   auto request_id = request_of(m, id);
-  if (step.op == "reserve") {
+  if (step.op == "create") {
+    events.push_back(moved_to(id, "reserving", now_us));
+  } else if (step.op == "reserve") {
     auto ev = moved_to(id, "connecting", now_us);
     ev.mutable_volume_attachment_changed()->set_attachment_id(attachment_id);
     events.push_back(std::move(ev));
   } else if (step.op == "connect") {
-    events.push_back(moved_to(id, "completing", now_us));
+    auto ev = moved_to(id, "completing", now_us);
+    if (!step.host.empty()) {
+      ev.mutable_volume_attachment_changed()->set_host(step.host);
+    }
+    events.push_back(std::move(ev));
   } else if (step.op == "complete") {
     events.push_back(moved_to(id, "attached", now_us));
-    events.push_back(
-      action_finished("attach_volume", request_id, false, {}, now_us));
+    if (!is_boot(m, id)) {
+      events.push_back(
+        action_finished("attach_volume", request_id, false, {}, now_us));
+    }
   } else if (step.op == "detach") {
     events.push_back(moved_to(id, "detached", now_us));
     events.push_back(
@@ -252,6 +277,17 @@ volume_step_failed(const instance_model& m, const volume_step& step,
   std::vector<pb::InstanceEvent> events;
   const auto& id = step.volume_id;
   auto request_id = request_of(m, id);
+  if (is_boot(m, id) && step.op != "release") {
+    // Nova's BuildAbortException: the boot fails and its clean-up releases
+    // every volume, this one included.
+    auto fault = moved_to(id, m.find_volume(id)->phase(), now_us);
+    fault.mutable_volume_attachment_changed()->set_fault(message);
+    events.push_back(std::move(fault));
+    auto failed = step_failed(
+      m, "Build of instance " + m.id() + " aborted: " + message, now_us);
+    events.insert(events.end(), failed.begin(), failed.end());
+    return events;
+  }
   if (step.op == "reserve") {
     // The volume service refused the reserve: nothing to undo.
     events.push_back(moved_to(id, "detached", now_us));

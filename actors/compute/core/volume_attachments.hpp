@@ -85,19 +85,32 @@ begin_detach(const instance_model& m, const volume_detach_request& req);
 
 /// One step of an attach or detach.
 struct volume_step {
-  std::string op; ///< reserve, connect, complete, detach, roll_back, release
+  /// create, reserve, connect, complete, detach, roll_back, release
+  std::string op;
   std::string volume_id;
   std::string attachment_id; ///< "" before the reserve.
   std::string device;
-  std::string host; ///< The server's host; "" when it has none (offloaded).
+  /// The guest's host; "" when there is no guest to change (offloaded, or
+  /// still building: the spawn then takes the volume as one of its disks).
+  std::string host;
   /// The hypervisor may have the disk: roll_back and release detach it.
   bool on_guest = false;
+  /// release: the volume is deleted afterwards (delete_on_termination).
+  bool delete_volume = false;
 
   [[nodiscard]] bool operator==(const volume_step&) const = default;
 };
 
 /// The step the first unsettled attachment needs; nullopt when every
-/// attachment is attached (and the server is not being deleted).
+/// attachment is attached (and the server is neither being deleted nor
+/// cleaning up after a failed boot, which release every volume).
+///
+/// Volumes of a block device mapping (`boot`) are recorded with the create:
+/// phase "creating" for those compute makes (a "create" step asks the
+/// volume service and waits until the volume is available), "reserving"
+/// for the user's. Their steps belong to the "create" action; a failure
+/// fails the boot (transitions.hpp step_failed), whose clean-up releases
+/// them.
 [[nodiscard]] std::optional<volume_step> next_volume_step(const instance_model& m);
 
 /// The events after `step` succeeded; `attachment_id` is what "reserve" got.

@@ -34,13 +34,13 @@ agent::expected_instances expected_on(const server_index& servers,
   return out;
 }
 
-void record(caf::event_based_actor* self, const caf::actor& instances,
+void record(const caf::actor& instances, const std::string& host,
             const std::string& uuid, int32_t kind, int32_t observed) {
   // Anonymous: the entity's answer (or error) is of no use here, and an
   // error sent back would stop this actor.
-  (void)self;
   caf::anon_send(instances, uuid,
-                 caf::make_message(power_sync_atom::value, kind, observed));
+                 caf::make_message(power_sync_atom::value, kind, observed,
+                                   host));
 }
 
 /// Guests on `report.hostname` that are servers recorded on another host:
@@ -97,20 +97,21 @@ caf::actor spawn_agent_listener(caf::actor_system& sys,
       [servers](agent::agent_expected_atom, const std::string& host) {
         return expected_on(*servers, host);
       },
-      [self, instances, compute_agent,
+      [instances, compute_agent,
        servers](agent::agent_power_sync_atom,
                 const agent::power_sync_report& report) {
         for (const auto& c : report.corrections) {
-          record(self, instances, c.uuid, static_cast<int32_t>(c.action),
+          record(instances, report.hostname, c.uuid,
+                 static_cast<int32_t>(c.action),
                  static_cast<int32_t>(c.observed));
         }
         for (const auto& uuid : evacuated_from(*servers, report)) {
           destroy_leftover(compute_agent, report.hostname, uuid);
         }
       },
-      [self, instances](agent::agent_lifecycle_atom, const std::string&,
-                        const hypervisor::lifecycle_event& ev) {
-        record(self, instances, ev.uuid, 0, static_cast<int32_t>(ev.state));
+      [instances](agent::agent_lifecycle_atom, const std::string& host,
+                  const hypervisor::lifecycle_event& ev) {
+        record(instances, host, ev.uuid, 0, static_cast<int32_t>(ev.state));
       },
     };
   });

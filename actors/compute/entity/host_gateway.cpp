@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "actors/compute/entity/host_ops.hpp"
+#include "actors/compute/entity/move_steps.hpp"
 #include "actors/compute/entity/port_steps.hpp"
 #include "actors/compute_agent/agent_protocol.hpp"
 #include "actors/image/image_protocol.hpp"
@@ -119,6 +120,11 @@ hv::instance_spec spec_of(const host_op& op) {
   spec.metadata = op.metadata;
   for (const auto& port : op.ports) {
     spec.interfaces.push_back(interface_of(port));
+  }
+  for (const auto& d : op.disks) {
+    auto device = d.device.rfind("/dev/", 0) == 0 ? d.device.substr(5)
+                                                  : d.device;
+    spec.volumes.push_back({d.volume_id, d.path, d.format, device});
   }
   return spec;
 }
@@ -483,6 +489,28 @@ caf::result<host_op_result> detach_port(gateway_actor* self,
   return *rp;
 }
 
+/// The steps that carry ports and volumes along (move_steps.hpp).
+caf::result<host_op_result> move_step(gateway_actor* self,
+                                      const host_op& op) {
+  move_context ctx;
+  ctx.self = self;
+  ctx.gateway = caf::actor_cast<caf::actor>(self);
+  ctx.network = self->state.options.network;
+  ctx.volume = self->state.options.volume;
+  ctx.free_allocations = [self](const std::string& uuid) {
+    free_allocations(self, uuid);
+  };
+  auto rp = self->make_response_promise<host_op_result>();
+  run_move_step(ctx, op, [rp](result<host_op_result> r) mutable {
+    if (r) {
+      rp.deliver(std::move(*r));
+    } else {
+      rp.deliver(actor::to_caf_error(r.error()));
+    }
+  });
+  return rp;
+}
+
 caf::result<host_op_result> handle(gateway_actor* self, const host_op& op) {
   auto& o = self->state.options;
   if (op.op == "networking") {
@@ -494,11 +522,11 @@ caf::result<host_op_result> handle(gateway_actor* self, const host_op& op) {
   if (op.op == "detach_port") {
     return detach_port(self, op);
   }
-  if (o.network && !op.guest_only) {
-    if (op.op == "spawn" && !op.ports.empty()) {
-      return around_guest(self, op, mark_ports_plugged);
+  if (!op.guest_only) {
+    if (is_move_step(op.op)) {
+      return move_step(self, op);
     }
-    if (op.op == "delete") {
+    if (o.network && op.op == "delete") {
       return around_guest(self, op, release_ports);
     }
   }

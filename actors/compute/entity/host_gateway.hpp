@@ -10,8 +10,11 @@
 ///   agents, to simulated in-memory hosts (the node then runs without a
 ///   hypervisor, which tests and the churn benchmark use).
 /// - "delete" destroys the guest and frees the instance's allocations.
-/// - With a "network" actor, the ports' part of "networking", "spawn" and
-///   "delete" (port_steps.hpp) runs around the guest's part.
+/// - With a "network" actor, the ports' part of "networking" and "delete"
+///   (port_steps.hpp) runs around the guest's part.
+/// - Landing a server ("spawn", "resize", "restore") and the other steps
+///   of a move (move_steps.hpp) bind its ports and connect its volumes on
+///   the host around the guest's part.
 
 #include <caf/fwd.hpp>
 
@@ -25,6 +28,7 @@ struct gateway_options {
   caf::actor compute_agent; ///< "compute-agent"; may be invalid.
   caf::actor image;         ///< "image"; may be invalid.
   caf::actor network;       ///< "network"; may be invalid (no ports).
+  caf::actor volume;        ///< "volume"; may be invalid (no volumes).
   /// Hosts to simulate when there is no compute agent.
   std::vector<std::string> simulated_hosts{"compute-1", "compute-2"};
 };

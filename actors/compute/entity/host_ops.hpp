@@ -14,6 +14,17 @@
 /// plugged (ACTIVE), and "delete" deletes the ports compute created and
 /// detaches the ones the user passed in.
 ///
+/// Moves (core/moves.hpp) land a server on a host: "spawn" and "resize"
+/// bind its ports to the host, connect its volumes to it (the volume
+/// service's attach_move) and spawn the guest with both; "restore" does
+/// the same for a guest that is still there (attaches the disks, powers it
+/// on); "migrate_out" powers the source guest off and takes its disks off;
+/// "live_prepare" / "live_post" / "live_rollback" connect the volumes to the
+/// target, bind the ports after the hypervisor moved the guest, or connect
+/// the volumes back; "offload" destroys the guest, unbinds the ports and
+/// disconnects the volumes; "abort_boot" takes back what a failed boot
+/// took (guest, ports, allocations).
+///
 /// Every operation is idempotent for the same instance, so a step resumed
 /// after a crash may run twice: attaching a volume the guest has and
 /// detaching one it has not (or from a guest that is gone) succeed.
@@ -32,6 +43,15 @@
 namespace strato::compute {
 
 using host_op_atom = caf::atom_constant<caf::atom("hostop")>;
+
+/// A volume as the hypervisor attaches it, once the volume service has
+/// connected it to the host.
+struct connected_disk {
+  std::string volume_id;
+  std::string path;
+  std::string format;
+  std::string device; ///< "/dev/vdb".
+};
 
 struct host_op {
   /// See transitions.hpp `host_step`, plus "console", "attach_volume" and
@@ -65,8 +85,16 @@ struct host_op {
   std::string device; ///< "/dev/vdb".
   /// "networking": what the create asked for.
   std::vector<compute::v1::RequestedNetwork> networks;
-  /// "spawn" plugs these; "delete" deletes or detaches them.
+  /// "spawn" plugs these; "delete" deletes or detaches them; moves bind
+  /// them to the host they land on.
   std::vector<compute::v1::InstancePort> ports;
+  /// The attached volumes: landing steps connect them to their host and
+  /// give them to the guest; "migrate_out" takes them off the source.
+  std::vector<compute::v1::VolumeAttachment> volumes;
+  /// "spawn", "resize", "restore": the guest runs afterwards.
+  bool start_guest = true;
+  /// The guest's part of a landing: the volumes as disks to spawn with.
+  std::vector<connected_disk> disks;
   /// Runs only the guest's part of a "spawn" or "delete"; the gateway's
   /// outer call does the ports' part around it.
   bool guest_only = false;
@@ -90,8 +118,12 @@ struct host_op_result {
   std::string host;
   int32_t power_state = 0;
   std::string output; ///< "console": the log.
-  /// "networking": the ports given to the instance, bound to its host.
+  /// "networking": the ports given to the instance, bound to its host;
+  /// steps that bind (`bound`): the ports they bound.
   std::vector<compute::v1::InstancePort> ports;
+  /// The step bound `ports` and connected `volume_ids` to `host`.
+  bool bound = false;
+  std::vector<std::string> volume_ids;
 };
 
 } // namespace strato::compute

@@ -28,6 +28,31 @@ caf::error refuse(status st) {
   return actor::to_caf_error(st);
 }
 
+/// The flavor the step's guest runs with: a resize lands with the new one.
+const pb::Flavor& flavor_for(const instance_model& m, const host_step& step) {
+  if (step.op == "resize" && !m.pending.new_flavor().id().empty()) {
+    return m.pending.new_flavor();
+  }
+  // A revert's source claims (and runs) the flavor it had.
+  if (step.op == "restore" && m.vm_state == "resized" && m.old_flavor) {
+    return *m.old_flavor;
+  }
+  return m.flavor;
+}
+
+void set_sizes(host_op& op, const instance_model& m, const host_step& step) {
+  const auto& f = flavor_for(m, step);
+  op.vcpus = f.vcpus();
+  op.ram_mb = f.ram_mb();
+  op.disk_gb = f.disk_gb();
+  // The block device mapping may ask for smaller local disks.
+  op.ephemeral_gb = m.created.has_ephemeral_gb() ? m.created.ephemeral_gb()
+                                                 : f.ephemeral_gb();
+  op.swap_mb = m.created.has_swap_mb() ? m.created.swap_mb() : f.swap_mb();
+  op.flavor_name = f.name();
+  op.extra_specs = {f.extra_specs().begin(), f.extra_specs().end()};
+}
+
 host_op make_op(const instance_model& m, const host_step& step) {
   host_op op;
   op.op = step.op;
@@ -35,20 +60,12 @@ host_op make_op(const instance_model& m, const host_step& step) {
   op.host = step.host;
   op.other_host = step.other_host;
   op.hard = step.hard;
+  op.start_guest = step.start_guest;
   op.request_id = m.current_request_id;
   op.project_id = m.created.project_id();
   op.user_id = m.created.user_id();
   op.name = m.created.name();
-  const auto& f = step.op == "resize" && !m.pending.new_flavor().id().empty()
-                    ? m.pending.new_flavor()
-                    : m.flavor;
-  op.vcpus = f.vcpus();
-  op.ram_mb = f.ram_mb();
-  op.disk_gb = f.disk_gb();
-  op.ephemeral_gb = f.ephemeral_gb();
-  op.swap_mb = f.swap_mb();
-  op.flavor_name = f.name();
-  op.extra_specs = {f.extra_specs().begin(), f.extra_specs().end()};
+  set_sizes(op, m, step);
   op.image_id = m.image_id;
   op.availability_zone = m.created.availability_zone();
   op.server_group = m.created.server_group_id();
@@ -56,6 +73,15 @@ host_op make_op(const instance_model& m, const host_step& step) {
   op.networks = {m.created.requested_networks().begin(),
                  m.created.requested_networks().end()};
   op.ports = m.ports;
+  for (const auto& v : m.volumes) {
+    if (v.phase() != "attached") {
+      continue;
+    }
+    op.volumes.push_back(v);
+    if (v.boot() && v.boot_index() == 0) {
+      op.image_id.clear(); // Volume-backed: the root disk is the volume.
+    }
+  }
   if (step.op == "attach_port") {
     op.networks = {m.pending.interface()};
   } else if (step.op == "detach_port") {
@@ -102,14 +128,12 @@ void run_next_step(self_ptr self, bool resumed = false) {
     .then(
       [self, ticket](host_op_result& res) {
         caf::anon_send(caf::actor_cast<caf::actor>(self), step_done_atom::value,
-                       ticket, true, res.host,
-                       res.power_state, std::string{}, std::move(res.ports));
+                       ticket, true, std::string{}, std::move(res));
       },
       [self, ticket](caf::error& err) {
         auto st = actor::from_caf_error(err);
         caf::anon_send(caf::actor_cast<caf::actor>(self), step_done_atom::value,
-                       ticket, false, std::string{}, int32_t{0}, st.message(),
-                       std::vector<pb::InstancePort>{});
+                       ticket, false, st.message(), host_op_result{});
       });
 }
 
@@ -149,17 +173,27 @@ void leave_server_group(self_ptr self, const instance_aggregate& m) {
 }
 
 void on_step_done(self_ptr self, uint64_t ticket, bool ok,
-                  const std::string& host, int32_t power_state,
-                  const std::string& message,
-                  std::vector<pb::InstancePort>& ports) {
+                  const std::string& message, host_op_result& res) {
   auto& m = self->state.model;
   if (ticket != m.step_ticket || m.task_state.empty()) {
     return; // An answer for a step we no longer wait for.
   }
   m.step_running = false;
-  m.last_failure = ok ? std::string{} : message;
-  auto events = ok ? step_succeeded(m, {host, power_state, std::move(ports)},
-                                   now_us())
+  if (!ok) {
+    spdlog::info("instance {}: step {} failed: {}", m.id(), m.task_state,
+                 message);
+  }
+  // An undo stage that succeeds still ends a failed operation.
+  bool undoing = m.move_stage == "cleanup"
+                 || m.move_stage.rfind("rollback", 0) == 0;
+  if (!ok) {
+    m.last_failure = message;
+  } else if (!undoing) {
+    m.last_failure.clear();
+  }
+  step_outcome out{res.host, res.power_state, std::move(res.ports),
+                   res.bound, std::move(res.volume_ids)};
+  auto events = ok ? step_succeeded(m, out, now_us())
                    : step_failed(m, message, now_us());
   record_step(self, std::move(events));
 }
@@ -345,10 +379,16 @@ caf::result<std::string> console(self_ptr self, int64_t max_bytes) {
 }
 
 /// Nova's _sync_power_states outcome for one observation, or nothing.
-caf::result<bool> sync_power(self_ptr self, int32_t kind, int32_t observed) {
+caf::result<bool> sync_power(self_ptr self, int32_t kind, int32_t observed,
+                             const std::string& host) {
   auto& m = self->state.model;
   if (!m.exists() || !m.task_state.empty()) {
     return false; // An operation in flight owns the state.
+  }
+  if (host != m.host) {
+    // A guest the server left behind (a move's source, powered off or
+    // destroyed there) says nothing about the server.
+    return false;
   }
   constexpr int32_t record_stopped = 2;
   constexpr int32_t powered_off = 3;
@@ -421,13 +461,13 @@ caf::message_handler instance_behavior(self_ptr self) {
     [self](console_atom, int64_t max_bytes) {
       return console(self, max_bytes);
     },
-    [self](power_sync_atom, int32_t kind, int32_t observed) {
-      return sync_power(self, kind, observed);
+    [self](power_sync_atom, int32_t kind, int32_t observed,
+           const std::string& host) {
+      return sync_power(self, kind, observed, host);
     },
-    [self](step_done_atom, uint64_t ticket, bool ok, const std::string& host,
-           int32_t power_state, const std::string& message,
-           std::vector<pb::InstancePort>& ports) {
-      on_step_done(self, ticket, ok, host, power_state, message, ports);
+    [self](step_done_atom, uint64_t ticket, bool ok,
+           const std::string& message, host_op_result& res) {
+      on_step_done(self, ticket, ok, message, res);
     },
   };
   return handlers.or_else(volume_handlers(self));

@@ -30,10 +30,12 @@
 ///   (await_atom)                           -> std::string
 ///       Answered when no operation is in flight: "" when its last step
 ///       succeeded, else the failure (os-interface waits with it).
-///   (power_sync_atom, int32 kind, int32 observed_power) -> bool
-///       What the hypervisor showed (kind: 0 a lifecycle event, else the
-///       agent's power_sync_action); recorded as a StateChanged when no
-///       task is in flight and it differs from the recorded state.
+///   (power_sync_atom, int32 kind, int32 observed_power, std::string host)
+///       -> bool
+///       What `host`'s hypervisor showed (kind: 0 a lifecycle event, else
+///       the agent's power_sync_action); recorded as a StateChanged when no
+///       task is in flight, the server is on that host, and it differs from
+///       the recorded state.
 
 #include <map>
 #include <memory>
@@ -59,6 +61,7 @@ using power_sync_atom = caf::atom_constant<caf::atom("ipowersync")>;
 using volume_attach_atom = caf::atom_constant<caf::atom("ivattach")>;
 using volume_detach_atom = caf::atom_constant<caf::atom("ivdetach")>;
 using volume_step_done_atom = caf::atom_constant<caf::atom("ivstepdone")>;
+using volume_poll_atom = caf::atom_constant<caf::atom("ivpoll")>;
 using await_atom = caf::atom_constant<caf::atom("iawait")>;
 
 /// What instance entities share: the actors they call.

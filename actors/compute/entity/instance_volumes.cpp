@@ -110,19 +110,46 @@ void ask_volume(instance_self self, Msg msg, step_reply reply,
           });
 }
 
+/// delete_on_termination: the volume goes once its attachment is gone.
+/// A refusal is logged, not kept: the server is going anyway.
+void delete_if_asked(instance_self self, const volume_step& step,
+                     const std::string& request_id, step_reply reply) {
+  const auto& env = self->state.model.env;
+  if (!step.delete_volume || !env || !env->volume) {
+    reply.ok();
+    return;
+  }
+  vol::volume_delete msg{step.volume_id, "", request_id};
+  self->request(env->volume, volume_timeout, msg)
+    .then([reply](bool) { reply.ok(); },
+          [self, reply, id = step.volume_id](caf::error& err) {
+            spdlog::warn("instance {}: deleting volume {} failed: {}",
+                         self->state.model.id(), id,
+                         actor::from_caf_error(err).describe());
+            reply.ok();
+          });
+}
+
 void remove_on_volume(instance_self self, const volume_step& step,
                       const std::string& request_id, step_reply reply) {
   vol::detach_complete msg{step.volume_id, step.attachment_id, request_id};
-  ask_volume<vol::attachment_info>(self, msg, reply, true,
-                                   [reply](vol::attachment_info&) {
-                                     reply.ok();
-                                   });
+  ask_volume<vol::attachment_info>(
+    self, msg, reply, true,
+    [self, step, request_id, reply](vol::attachment_info&) {
+      delete_if_asked(self, step, request_id, reply);
+    });
 }
 
 /// Takes the attachment off the guest (best effort) and off the volume.
 void undo(instance_self self, const volume_step& step, step_reply reply) {
   const auto& m = self->state.model;
   auto request_id = request_of(m, step);
+  const auto* v = m.find_volume(step.volume_id);
+  if (v != nullptr && v->phase() == "creating") {
+    // Never reserved: only a volume compute made may be left to delete.
+    delete_if_asked(self, step, request_id, reply);
+    return;
+  }
   auto forget = [self, step, request_id, reply]() {
     if (!step.attachment_id.empty()) {
       remove_on_volume(self, step, request_id, reply);
@@ -148,6 +175,71 @@ void undo(instance_self self, const volume_step& step, step_reply reply) {
                 forget);
 }
 
+/// Nova's block_device_allocate_retries (60 x 3 s), in one-second polls.
+constexpr int create_poll_attempts = 180;
+constexpr auto create_poll_interval = std::chrono::seconds{1};
+
+status not_created(const std::string& volume_id, int attempts,
+                   const std::string& volume_status) {
+  return {errc::unavailable,
+          "Volume " + volume_id
+            + " did not finish being created even after we waited "
+            + std::to_string(attempts) + " seconds or "
+            + std::to_string(attempts) + " attempts. And its status is "
+            + volume_status + "."};
+}
+
+/// Looks at the volume a create step made; polls again while it is being
+/// created (volume_poll_atom), succeeds once it is available.
+void poll_created(instance_self self, const std::string& volume_id,
+                  step_reply reply, int attempt) {
+  vol::volume_lookup lookup{volume_id, ""};
+  ask_volume<vol::volume_summary>(
+    self, lookup, reply, false,
+    [self, volume_id, reply, attempt](vol::volume_summary& v) {
+      if (v.status == "available") {
+        reply.ok();
+      } else if ((v.status == "creating" || v.status == "downloading")
+                 && attempt < create_poll_attempts) {
+        caf::delayed_anon_send(caf::actor_cast<caf::actor>(self),
+                               create_poll_interval, volume_poll_atom::value,
+                               reply.ticket, volume_id, attempt + 1);
+      } else {
+        reply.fail(actor::to_caf_error(
+          not_created(volume_id, attempt, v.status)));
+      }
+    });
+}
+
+/// Nova's own volume for an image, snapshot or blank block device: the
+/// volume service creates it (with the project's quota) under the id the
+/// attachment was recorded with, so a retried step finds it.
+void create_volume(instance_self self, const volume_step& step,
+                   step_reply reply) {
+  const auto& m = self->state.model;
+  const auto* v = m.find_volume(step.volume_id);
+  if (v == nullptr) {
+    reply.fail(actor::to_caf_error(errc::not_found, "no such attachment"));
+    return;
+  }
+  const auto& want = v->create();
+  vol::volume_create msg;
+  msg.volume_id = step.volume_id;
+  msg.project_id = m.created.project_id();
+  msg.user_id = m.created.user_id();
+  msg.size_gb = want.size_gb();
+  msg.image_id = want.image_id();
+  msg.snapshot_id = want.snapshot_id();
+  msg.volume_type = want.volume_type();
+  msg.availability_zone = m.created.availability_zone();
+  msg.request_id = request_of(m, step);
+  ask_volume<vol::volume_summary>(
+    self, msg, reply, false,
+    [self, id = step.volume_id, reply](vol::volume_summary&) {
+      poll_created(self, id, reply, 1);
+    });
+}
+
 void connect(instance_self self, const volume_step& step, step_reply reply) {
   const auto& m = self->state.model;
   if (step.host.empty()) {
@@ -169,7 +261,9 @@ void connect(instance_self self, const volume_step& step, step_reply reply) {
 void start(instance_self self, const volume_step& step, step_reply reply) {
   const auto& m = self->state.model;
   auto request_id = request_of(m, step);
-  if (step.op == "reserve") {
+  if (step.op == "create") {
+    create_volume(self, step, reply);
+  } else if (step.op == "reserve") {
     vol::attach_reserve msg{step.volume_id, m.id(), "", request_id};
     ask_volume<vol::attachment_info>(
       self, msg, reply, false,
@@ -322,6 +416,13 @@ caf::message_handler volume_handlers(instance_self self) {
            const std::string& attachment_id, int32_t code,
            const std::string& message) {
       on_step_done(self, ticket, ok, attachment_id, code, message);
+    },
+    [self](volume_poll_atom, uint64_t ticket, const std::string& volume_id,
+           int attempt) {
+      const auto& m = self->state.model;
+      if (ticket == m.volume_ticket && m.running_volume_step) {
+        poll_created(self, volume_id, step_reply{self, ticket}, attempt);
+      }
     },
   };
 }

@@ -33,6 +33,7 @@ pb_port to_instance_port(const net::port_info& info, bool created) {
   }
   out.set_created_by_compute(created);
   out.set_mtu(static_cast<uint32_t>(info.mtu));
+  out.set_host(info.host_id);
   return out;
 }
 

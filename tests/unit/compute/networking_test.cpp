@@ -106,13 +106,16 @@ TEST_SUITE("actors/compute/networking") {
     CHECK(next_step(restarted)->host == "compute-1");
   }
 
-  TEST_CASE("a failed networking step puts the boot in error with the "
-            "fault") {
+  TEST_CASE("a failed networking step cleans up, then puts the boot in "
+            "error with the fault") {
     auto m = booting(created_with_network());
     fold(m, step_succeeded(m, {"compute-1", 0, {}}, 10));
     fold(m, step_failed(m, "No fixed IP addresses available for network: "
                            "net-1",
                         20));
+    // The ports made so far are deleted (the user's unbound) first.
+    CHECK(next_step(m)->op == "abort_boot");
+    fold(m, step_succeeded(m, {"compute-1", 0, {}}, 30));
     CHECK(m.vm_state == "error");
     CHECK(m.task_state.empty());
     CHECK(m.fault.find("No fixed IP") == 0);

@@ -184,6 +184,9 @@ TEST_SUITE("actors/compute/transitions") {
     fold(m, begin_create(created, "req-1"));
     fold(m, step_succeeded(m, {"compute-1", 0, {}}, 5));
     fold(m, step_failed(m, "disk full", 6));
+    CHECK(api_status(m) == "BUILD"); // Cleaning up what the boot took.
+    CHECK(next_step(m)->op == "abort_boot");
+    fold(m, step_succeeded(m, {"compute-1", 0, {}}, 7));
     CHECK(api_status(m) == "ERROR");
     CHECK(m.fault == "disk full");
     CHECK(m.task_state.empty());

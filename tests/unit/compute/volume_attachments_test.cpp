@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/compute/core/transitions.hpp"
 #include "actors/compute/core/volume_attachments.hpp"
 
 using namespace strato;
@@ -268,5 +269,75 @@ TEST_SUITE("actors/compute/volume_attachments") {
     CHECK(restored.volumes[1].phase() == "reserving");
     CHECK(restored.volumes[1].device() == "/dev/vdd");
     CHECK(next_volume_step(restored) == next_volume_step(m));
+  }
+}
+
+namespace {
+
+/// A server being created with one block device mapping volume.
+instance_model booting_with(const std::string& phase, bool delete_on_end) {
+  pb::InstanceCreated c;
+  c.set_id(server_id);
+  c.set_project_id("p1");
+  c.mutable_flavor()->set_id("1");
+  auto* v = c.add_block_device_volumes();
+  v->set_volume_id(vol_a);
+  v->set_phase(phase);
+  v->set_device("/dev/vda");
+  v->set_boot(true);
+  v->set_boot_index(0);
+  v->set_delete_on_termination(delete_on_end);
+  v->set_request_id("req-boot");
+  if (phase == "creating") {
+    v->mutable_create()->set_image_id("img-1");
+    v->mutable_create()->set_size_gb(1);
+  }
+  instance_model m;
+  fold(m, begin_create(c, "req-boot"));
+  return m;
+}
+
+} // namespace
+
+TEST_SUITE("actors/compute/volume_attachments at boot") {
+  TEST_CASE("a volume the boot makes is created, then reserved and "
+            "completed before the server has a host, within the create") {
+    auto m = booting_with("creating", true);
+    CHECK(m.volume_work_pending());
+    auto ops = settle(m);
+    CHECK(ops == std::vector<std::string>{"create", "reserve", "connect",
+                                          "complete"});
+    REQUIRE(m.volumes.size() == 1);
+    CHECK(m.volumes[0].phase() == "attached");
+    CHECK(m.volumes[0].host().empty());
+    CHECK(m.current_action == "create");
+    CHECK(next_step(m)->op == "pick");
+  }
+
+  TEST_CASE("a boot volume the service refuses fails the boot, whose "
+            "clean-up releases it") {
+    auto m = booting_with("reserving", false);
+    auto step = next_volume_step(m);
+    REQUIRE(step);
+    CHECK(step->op == "reserve");
+    CHECK(step->host.empty());
+    fold(m, volume_step_failed(m, *step, "Invalid volume: it is in-use.", 10));
+    CHECK(m.move_stage == "cleanup");
+    CHECK(m.fault == "Build of instance " + server_id
+                       + " aborted: Invalid volume: it is in-use.");
+    auto release = next_volume_step(m);
+    REQUIRE(release);
+    CHECK(release->op == "release");
+    CHECK_FALSE(release->delete_volume);
+  }
+
+  TEST_CASE("the root volume of a server cannot be detached") {
+    auto m = booting_with("reserving", false);
+    settle(m);
+    m.vm_state = "active";
+    m.task_state.clear();
+    auto refused = begin_detach(m, detach_of(vol_a));
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().message() == "Cannot detach a root device volume");
   }
 }
