@@ -5,7 +5,8 @@ os-volume_attachments bodies per microversion, its errors, and a server
 delete that detaches its volumes.
 
 Also: a server's port and volume follow it through `server migrate`,
-`resize confirm` and `resize revert`, with placement's claim.
+`resize confirm` and `resize revert`; boot from volume (`server create
+--volume`, `--boot-from-volume`) and delete_on_termination.
 
 Usage: attach_cli_test.py STRATO_BINARY [extra serve args...]
 """
@@ -182,6 +183,94 @@ def moves_carry_ports_and_volumes(cloud, image):
     return "mv-net"
 
 
+def boot_from_volume(cloud, token, image):
+    """`server create --volume` and `--boot-from-volume`; the root volume
+    is kept or deleted on server delete as delete_on_termination says."""
+    os_ = cloud.openstack
+    os_("volume", "create", "--image", image, "--size", "1", "bfv-root")
+    root = volume_until(cloud, "bfv-root", "available")
+    check(root["bootable"] in ("true", True), "a volume from an image boots")
+    vm = os_("server", "create", "--flavor", "m1.tiny", "--volume",
+             "bfv-root", "--wait", "bfv-1", "-f", "json")
+    check(vm["status"] == "ACTIVE", "server create --volume boots")
+    shown = os_("server", "show", vm["id"], "-f", "json")
+    check(shown["image"] in ("", "N/A (booted from volume)"),
+          f"a volume-backed server has no image ({shown['image']})")
+    check(attached_ids(cloud, vm["id"]) == [root["id"]],
+          "the root volume is in volumes_attached")
+    status, body = rest(cloud, token, "GET", f"/servers/{vm['id']}",
+                        version="2.3")
+    rows = body["server"]["os-extended-volumes:volumes_attached"]
+    check(rows == [{"id": root["id"], "delete_on_termination": False}],
+          f"2.3 shows delete_on_termination ({rows})")
+    status, body = rest(cloud, token, "DELETE",
+                        f"/servers/{vm['id']}/os-volume_attachments/"
+                        f"{root['id']}")
+    check(status == 400 and "root device" in str(body),
+          "the root volume cannot be detached")
+    vm2 = os_("server", "create", "--flavor", "m1.tiny", "--image", image,
+              "--boot-from-volume", "1", "--wait", "bfv-2", "-f", "json")
+    made = attached_ids(cloud, vm2["id"])
+    check(len(made) == 1 and made[0] != root["id"],
+          "--boot-from-volume creates the root volume from the image")
+    check(volume_until(cloud, made[0], "in-use")["bootable"] in ("true", True),
+          "the created root volume is bootable and in-use")
+    for server in (vm, vm2):
+        os_("server", "delete", "--wait", server["id"])
+    volume_until(cloud, root["id"], "available")
+    volume_until(cloud, made[0], "available")
+    check(True, "delete_on_termination false: the volumes are kept")
+    body = {"server": {"name": "bfv-3", "flavorRef": "1", "imageRef": "",
+                       "networks": "none",
+                       "block_device_mapping_v2": [{
+                           "uuid": image, "source_type": "image",
+                           "destination_type": "volume", "boot_index": 0,
+                           "volume_size": 1,
+                           "delete_on_termination": True}]}}
+    status, answer = rest(cloud, token, "POST", "/servers", body, "2.37")
+    check(status == 202, f"bdm_v2 with delete_on_termination ({answer})")
+    vm3 = wait_for(cloud, answer["server"]["id"], {"ACTIVE"})
+    made3 = attached_ids(cloud, vm3["id"])[0]
+    os_("server", "delete", "--wait", vm3["id"])
+    deadline = time.time() + 60
+    while time.time() < deadline and made3 in {
+            v["ID"] for v in os_("volume", "list", "-f", "json")}:
+        time.sleep(0.5)
+    check(made3 not in {v["ID"] for v in os_("volume", "list", "-f", "json")},
+          "delete_on_termination true: the volume goes with the server")
+    refused(cloud, token, image, root["id"])
+    for volume in (root["id"], made[0]):
+        os_("volume", "delete", volume)
+
+
+def refused(cloud, token, image, volume):
+    """Nova's 400s for block device mappings; nothing is created."""
+    def post(bdm, image_ref=""):
+        body = {"server": {"name": "bad", "flavorRef": "1",
+                           "imageRef": image_ref, "networks": "none",
+                           "block_device_mapping_v2": bdm}}
+        return rest(cloud, token, "POST", "/servers", body, "2.37")
+    status, body = post([{"source_type": "image", "uuid": image,
+                          "destination_type": "volume", "boot_index": 0}])
+    check(status == 400 and "non-zero size" in str(body),
+          "an image volume without a size is a 400")
+    status, body = post([{"source_type": "volume", "uuid": volume,
+                          "destination_type": "volume", "boot_index": 1}])
+    check(status == 400 and "Boot sequence" in str(body),
+          "a boot sequence without 0 is a 400")
+    status, body = post([{"source_type": "volume", "uuid": UNKNOWN,
+                          "destination_type": "volume", "boot_index": 0}])
+    check(status == 400 and f"failed to get volume {UNKNOWN}" in str(body),
+          "an unknown volume is a 400")
+    status, body = post([{"source_type": "blank", "uuid": volume,
+                          "destination_type": "volume", "boot_index": 0}])
+    check(status == 400 and "Invalid device UUID" in str(body),
+          "a blank source with a uuid is a 400")
+    names = {s["Name"] for s in cloud.openstack("server", "list", "-f",
+                                                "json")}
+    check("bad" not in names, "refused creates record no server")
+
+
 def main():
     cloud = StratoCloud(sys.argv[1], sys.argv[2:])
     try:
@@ -202,6 +291,7 @@ def main():
         cloud.openstack("volume", "delete", volume)
         if image is not None:
             moves_carry_ports_and_volumes(cloud, image)
+            boot_from_volume(cloud, token, image)
     finally:
         cloud.stop()
 

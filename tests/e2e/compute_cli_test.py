@@ -185,6 +185,19 @@ def history(cloud, server_id, moved=True):
     check(len(log) > 0 or ON_LIBVIRT_TEST_DRIVER, "console log show")
 
 
+def no_network_to_choose(cloud, token, image):
+    """Without networks, "auto" has nothing to allocate from (this Neutron
+    has no auto-allocated topology), as Nova answers then."""
+    body = {"server": {"name": "auto-vm", "flavorRef": "1",
+                       "imageRef": image or "00000000-0000-4000-8000-000000000001",
+                       "networks": "auto"}}
+    project = cloud.openstack("token", "issue", "-f", "json")["project_id"]
+    status, answer = rest(cloud, token, "POST", "/servers", body, "2.37")
+    check(status == 400 and answer["badRequest"]["message"]
+          == "Unable to automatically allocate a network for project "
+          + project, f"networks 'auto' without a network is a 400 ({answer})")
+
+
 ON_LIBVIRT_TEST_DRIVER = "test:///default" in sys.argv
 
 
@@ -201,6 +214,7 @@ def main():
         listed = {s["ID"] for s in cloud.openstack("server", "list",
                                                    "-f", "json")}
         check(server["id"] in listed, "server list")
+        no_network_to_choose(cloud, token, image)
         lifecycle(cloud, server["id"])
         if ON_LIBVIRT_TEST_DRIVER:
             # One host: Nova too refuses to resize or migrate a server onto

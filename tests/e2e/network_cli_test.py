@@ -235,6 +235,25 @@ def servers_on_networks(cloud):
     check(code == 400 and "already in use" in json.dumps(body),
           "a fixed IP in use is a 400")
 
+    code, body = nova_post(cloud, "/servers", {"server": {
+        "name": "vm5", "flavorRef": "1", "imageRef": image["id"],
+        "networks": "auto"}})
+    check(code == 409 and "Multiple possible networks found"
+          in json.dumps(body), "networks 'auto' with two networks is a 409")
+    code, body = nova_post(cloud, "/servers", {"server": {
+        "name": "vm6", "flavorRef": "1", "imageRef": image["id"]}})
+    check(code == 400 and "'networks' is a required property"
+          in json.dumps(body), "networks are required from 2.37")
+    code, body = nova_post(cloud, "/servers", {"server": {
+        "name": "vm7", "flavorRef": "1", "imageRef": image["id"],
+        "networks": "none"}})
+    check(code == 202, "networks 'none' boots")
+    wait_for(lambda: os("server", "show", "vm7", "-f", "json")["status"]
+             == "ACTIVE", "the server without networks to become ACTIVE")
+    check(not os("port", "list", "--server", "vm7", "-f", "json"),
+          "a server with networks 'none' has no port")
+    os("server", "delete", "--wait", "vm7")
+
     os("server", "remove", "port", "vm", "extra")
     wait_for(lambda: os("port", "show", "extra", "-f", "json")["device_id"]
              in ("", None), "server remove port to detach the port")

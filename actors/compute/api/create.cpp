@@ -7,6 +7,7 @@
 #include <random>
 
 #include "actors/compute/api/compute_api.hpp"
+#include "actors/compute/api/create_request.hpp"
 #include "actors/compute/entity/instance_entity.hpp"
 #include "actors/compute/entity/port_steps.hpp"
 #include "actors/image/image_protocol.hpp"
@@ -18,32 +19,6 @@
 namespace strato::compute {
 
 namespace {
-
-const api::schema& create_schema() {
-  static const auto s = compile_schema(
-    {{"type", "object"},
-     {"properties",
-      {{"server",
-        {{"type", "object"},
-         {"properties",
-          {{"name", {{"type", "string"}, {"minLength", 1}, {"maxLength", 255}}},
-           {"imageRef", {{"type", json::array({"string", "null"})}}},
-           {"flavorRef",
-            {{"type", json::array({"string", "integer"})}, {"minLength", 1}}},
-           {"min_count", {{"type", json::array({"integer", "string"})},
-                          {"pattern", "^[0-9]*$"}, {"minimum", 1}}},
-           {"max_count", {{"type", json::array({"integer", "string"})},
-                          {"pattern", "^[0-9]*$"}, {"minimum", 1}}},
-           {"metadata", {{"type", "object"},
-                         {"additionalProperties",
-                          {{"type", "string"}, {"maxLength", 255}}}}},
-           {"key_name", {{"type", "string"}}},
-           {"tags", {{"type", "array"}, {"maxItems", 50},
-                     {"items", {{"type", "string"}, {"maxLength", 60}}}}}}},
-         {"required", json::array({"name", "flavorRef"})}}}}},
-     {"required", json::array({"server"})}});
-  return s;
-}
 
 int64_t count_of(const json& in, const char* key) {
   if (!in.contains(key)) {
@@ -69,77 +44,9 @@ struct create_plan {
   bool return_reservation_id = false;
   json security_groups;
   std::string group_id;
+  network_choice networks;
+  std::shared_ptr<const block_device_plan> devices;
 };
-
-using requested_networks = std::vector<pb::RequestedNetwork>;
-
-/// The request's `networks` (Nova's servers schema: "auto", "none" or a
-/// list of {uuid, port, fixed_ip, tag}); "auto" is taken as "none" since
-/// Strato has no auto-allocated topology.
-result<requested_networks> read_networks(const compute_api& self,
-                                         const call& c, const json& in) {
-  if (!in.contains("networks")) {
-    if (c.at_least(37)) {
-      return status{errc::invalid_argument,
-                    "Invalid input for field/attribute server. 'networks' "
-                    "is a required property"};
-    }
-    return requested_networks{};
-  }
-  const auto& n = in["networks"];
-  if (n.is_string() && (n == "none" || n == "auto")) {
-    return requested_networks{};
-  }
-  if (!n.is_array()) {
-    return status{errc::invalid_argument,
-                  "Invalid input for field/attribute networks."};
-  }
-  if (n.empty()) {
-    return requested_networks{};
-  }
-  if (!self.has_network) {
-    return status{errc::invalid_argument,
-                  "Networks cannot be requested: this Strato node has no "
-                  "network service. Create the server with 'networks': "
-                  "'none'."};
-  }
-  requested_networks out;
-  for (const auto& item : n) {
-    auto text = [&](const char* key) {
-      return item.is_object() && item.contains(key) && item[key].is_string()
-               ? item[key].get<std::string>()
-               : std::string{};
-    };
-    pb::RequestedNetwork req;
-    req.set_network_id(text("uuid"));
-    req.set_port_id(text("port"));
-    req.set_fixed_ip(text("fixed_ip"));
-    if (req.port_id().empty() && req.network_id().empty()) {
-      return status{errc::invalid_argument,
-                    "Bad networks format: network uuid is not in proper "
-                    "format ()"};
-    }
-    if (!req.port_id().empty()) {
-      // Nova ignores the network and address of a given port.
-      req.clear_network_id();
-      req.clear_fixed_ip();
-    }
-    out.push_back(std::move(req));
-  }
-  auto max_count = in.contains("max_count") ? in["max_count"] : json(1);
-  bool many = max_count.is_number() ? max_count.get<int64_t>() > 1
-                                    : max_count.is_string()
-                                        && max_count.get<std::string>() != "1";
-  for (const auto& req : out) {
-    if (many && !req.port_id().empty()) {
-      return status{errc::invalid_argument,
-                    "Unable to launch multiple instances with a single "
-                    "configured port ID. Please launch your instance one by "
-                    "one with different ports."};
-    }
-  }
-  return out;
-}
 
 result<create_plan> plan_create(const compute_api& self, const call& c,
                                 const json& body) {
@@ -147,11 +54,6 @@ result<create_plan> plan_create(const compute_api& self, const call& c,
   auto networks = read_networks(self, c, in);
   if (!networks) {
     return networks.error();
-  }
-  if (in.contains("block_device_mapping_v2") || in.contains("block_device_mapping")) {
-    return status{errc::invalid_argument,
-                  "Block device mappings cannot be used: this Strato node "
-                  "has no volume service attached to compute."};
   }
   auto flavor_id = in["flavorRef"].is_string()
                      ? in["flavorRef"].get<std::string>()
@@ -201,6 +103,19 @@ result<create_plan> plan_create(const compute_api& self, const call& c,
     return status{errc::invalid_argument,
                   "min_count must be <= max_count"};
   }
+  auto devices = read_block_devices(c, in, *flavor, max_count);
+  if (!devices) {
+    return devices.error();
+  }
+  auto image_ref = in.contains("imageRef") && in["imageRef"].is_string()
+                     ? in["imageRef"].get<std::string>()
+                     : std::string{};
+  if (image_ref.empty() && devices->volumes.empty()) {
+    return status{errc::invalid_argument, "Missing imageRef attribute"};
+  }
+  plan.networks = std::move(*networks);
+  plan.devices
+    = std::make_shared<const block_device_plan>(std::move(*devices));
   plan.reservation_id = "r-" + new_uuid().substr(0, 8);
   plan.return_reservation_id = in.value("return_reservation_id", false);
   plan.security_groups = in.contains("security_groups")
@@ -215,9 +130,7 @@ result<create_plan> plan_create(const compute_api& self, const call& c,
     s.set_project_id(c.caller.project_id);
     s.set_user_id(c.caller.user_id);
     *s.mutable_flavor() = *flavor;
-    s.set_image_id(in.contains("imageRef") && in["imageRef"].is_string()
-                     ? in["imageRef"].get<std::string>()
-                     : "");
+    s.set_image_id(image_ref);
     s.set_key_name(key_name);
     s.set_key_data(key_data);
     s.set_availability_zone(in.value("availability_zone", ""));
@@ -246,8 +159,14 @@ result<create_plan> plan_create(const compute_api& self, const call& c,
                          ? "True"
                          : "");
     s.set_created_at_us(created_at);
-    for (const auto& req : *networks) {
-      *s.add_requested_networks() = req;
+    for (auto& v : volumes_for_server(*plan.devices, c.req.request_id)) {
+      *s.add_block_device_volumes() = std::move(v);
+    }
+    if (plan.devices->swap_mb) {
+      s.set_swap_mb(*plan.devices->swap_mb);
+    }
+    if (plan.devices->ephemeral_gb) {
+      s.set_ephemeral_gb(*plan.devices->ephemeral_gb);
     }
     plan.servers.push_back(std::move(s));
   }
@@ -379,6 +298,8 @@ void check_image_then(const compute_api& self, const call& c,
 
 void reserve_and_record(const compute_api& self, const call& c,
                         std::shared_ptr<create_plan> plan);
+void choose_then_check(const compute_api& self, const call& c,
+                       std::shared_ptr<create_plan> plan);
 
 /// Nova's validate_networks: every requested network, port and address is
 /// checked with the "network" actor (a dry run of the boot's port_attach)
@@ -423,7 +344,7 @@ void create_server(const compute_api& self, call& c) {
     return;
   }
   auto body = body_of(c);
-  if (!body || !valid(c, create_schema(), *body)) {
+  if (!body || !valid(c, create_schema(c), *body)) {
     return;
   }
   auto planned = plan_create(self, c, *body);
@@ -433,10 +354,29 @@ void create_server(const compute_api& self, call& c) {
   }
   auto plan = std::make_shared<create_plan>(std::move(*planned));
   check_image_then(self, c, plan->servers.front().image_id(), [&self, c, plan] {
-    check_networks_then(self, c, plan, 0, [&self, c, plan] {
-      reserve_and_record(self, c, plan);
-    });
+    choose_then_check(self, c, plan);
   });
+}
+
+/// The networks (Nova's choice when none are named), each checked, then
+/// the block device mapping's volumes, images and snapshots.
+void choose_then_check(const compute_api& self, const call& c,
+                       std::shared_ptr<create_plan> plan) {
+  choose_network_then(
+    self, c, plan->networks,
+    [&self, c, plan](std::vector<pb::RequestedNetwork> chosen) {
+      for (auto& s : plan->servers) {
+        s.clear_requested_networks();
+        for (const auto& req : chosen) {
+          *s.add_requested_networks() = req;
+        }
+      }
+      check_networks_then(self, c, plan, 0, [&self, c, plan] {
+        check_block_devices_then(self, c, plan->devices, [&self, c, plan] {
+          reserve_and_record(self, c, plan);
+        });
+      });
+    });
 }
 
 void reserve_and_record(const compute_api& self, const call& c,
