@@ -149,7 +149,6 @@ def lifecycle(cloud, server_id):
 
 def moves(cloud, server_id):
     os_ = cloud.openstack
-    before = os_("server", "show", server_id, "-f", "json")
     os_("server", "resize", "--flavor", "m1.small", "--wait", server_id)
     resized = wait_for(cloud, server_id, {"VERIFY_RESIZE"})
     check("m1.small" in json.dumps(resized["flavor"]), "server resize")
@@ -161,13 +160,16 @@ def moves(cloud, server_id):
     os_("server", "resize", "revert", server_id)
     reverted = wait_for(cloud, server_id, {"ACTIVE"})
     check("m1.small" in json.dumps(reverted["flavor"]), "server resize revert")
+    # The revert put the server back where it was before the second
+    # resize; a migration moves it from there.
+    source = os_("server", "show", server_id, "-f", "json")
     os_("server", "migrate", "--wait", server_id)
     migrated = wait_for(cloud, server_id, {"VERIFY_RESIZE"})
     os_("server", "resize", "confirm", server_id)
     migrated = wait_for(cloud, server_id, {"ACTIVE"})
     check(migrated["OS-EXT-SRV-ATTR:host"]
-          != before["OS-EXT-SRV-ATTR:host"] or
-          migrated["hostId"] != before["hostId"], "server migrate")
+          != source["OS-EXT-SRV-ATTR:host"] or
+          migrated["hostId"] != source["hostId"], "server migrate")
 
 
 def history(cloud, server_id, moved=True):
