@@ -240,6 +240,10 @@ def servers_on_networks(cloud):
         "networks": "auto"}})
     check(code == 409 and "Multiple possible networks found"
           in json.dumps(body), "networks 'auto' with two networks is a 409")
+    err = os("server", "create", "--flavor", "m1.tiny", "--image", "img",
+             "vm8", expect_fail=True)
+    check("409" in err and "Multiple possible networks found" in err,
+          "server create without --network among two networks is a 409")
     code, body = nova_post(cloud, "/servers", {"server": {
         "name": "vm6", "flavorRef": "1", "imageRef": image["id"]}})
     check(code == 400 and "'networks' is a required property"

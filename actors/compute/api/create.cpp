@@ -1,7 +1,9 @@
 // POST /servers: validates the request against the catalog (flavor,
-// keypair, server group) and the image service, reserves quota for all
-// requested servers, then records each server through its entity, which
-// runs the boot (schedule -> spawn) on its own.
+// keypair, server group), the image service, the networks (Nova's default
+// choice when none are named, create_networks.cpp) and the block device
+// mapping (create_devices.cpp), reserves quota for all requested servers,
+// then records each server through its entity, which runs the boot
+// (volumes -> schedule -> networking -> spawn) on its own.
 
 #include <mutex>
 #include <random>
