@@ -1,5 +1,6 @@
 #include <chrono>
 #include <ctime>
+#include <random>
 
 #include "actors/compute/api/compute_api.hpp"
 #include "actors/compute/entity/catalog_entity.hpp"
@@ -127,6 +128,16 @@ std::string iso_time_micro(int64_t us) {
   std::snprintf(buf + n, sizeof buf - n, ".%06lld",
                 static_cast<long long>(((us % 1000000) + 1000000) % 1000000));
   return buf;
+}
+
+std::string random_password() {
+  static const char chars[] = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+  std::random_device rd;
+  std::string out;
+  for (int i = 0; i < 12; ++i) {
+    out += chars[rd() % (sizeof chars - 1)];
+  }
+  return out;
 }
 
 int64_t now_us() {

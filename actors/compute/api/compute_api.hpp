@@ -112,6 +112,8 @@ struct compute_api {
 [[nodiscard]] std::string iso_time(int64_t us);
 [[nodiscard]] std::string iso_time_micro(int64_t us);
 [[nodiscard]] int64_t now_us();
+/// The adminPass Nova answers when the request names none.
+[[nodiscard]] std::string random_password();
 
 /// Nova's self and bookmark links for `collection/id`.
 [[nodiscard]] json resource_links(const http::request& req,

@@ -6,7 +6,6 @@
 // (volumes -> schedule -> networking -> spawn) on its own.
 
 #include <mutex>
-#include <random>
 
 #include "actors/compute/api/compute_api.hpp"
 #include "actors/compute/api/create_request.hpp"
@@ -28,16 +27,6 @@ int64_t count_of(const json& in, const char* key) {
   }
   const auto& v = in[key];
   return v.is_string() ? std::stoll(v.get<std::string>()) : v.get<int64_t>();
-}
-
-std::string random_password() {
-  static const char chars[] = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-  std::random_device rd;
-  std::string out;
-  for (int i = 0; i < 12; ++i) {
-    out += chars[rd() % (sizeof chars - 1)];
-  }
-  return out;
 }
 
 struct create_plan {

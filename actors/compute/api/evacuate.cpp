@@ -3,8 +3,6 @@
 // and only while the cluster membership sees the server's host down: a
 // server whose host still answers could end up running twice.
 
-#include <openssl/rand.h>
-
 #include "actors/compute/api/compute_api.hpp"
 #include "actors/compute/entity/instance_entity.hpp"
 
@@ -53,18 +51,6 @@ const api::schema& evacuate_schema(const call& c) {
   return c.at_least(29) && !c.at_least(68) ? v229 : v214;
 }
 
-std::string generated_password() {
-  static constexpr char alphabet[] =
-      "23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
-  unsigned char bytes[12];
-  RAND_bytes(bytes, sizeof(bytes));
-  std::string out;
-  for (auto b : bytes) {
-    out.push_back(alphabet[b % (sizeof(alphabet) - 1)]);
-  }
-  return out;
-}
-
 } // namespace
 
 void evacuate_server(const compute_api& self, const call& c,
@@ -102,7 +88,7 @@ void evacuate_server(const compute_api& self, const call& c,
   if (!c.at_least(14)) {
     answer = {{"adminPass", in.contains("adminPass")
                                 ? in["adminPass"].get<std::string>()
-                                : generated_password()}};
+                                : random_password()}};
   }
   run_action(self, c, m.id(), std::move(req), 200, std::move(answer));
 }
