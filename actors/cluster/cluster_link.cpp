@@ -78,22 +78,19 @@ void connect(link_actor* self) {
     return;
   }
   st.connecting = true;
-  auto address =
+  auto [host, port] =
       st.options.controllers[st.next_address++ % st.options.controllers.size()];
-  auto colon = address.rfind(':');
-  auto host = address.substr(0, colon);
-  auto port = static_cast<uint16_t>(std::stoul(address.substr(colon + 1)));
   auto me = caf::actor_cast<caf::actor>(self);
   auto* system = &self->system();
   // remote_actor blocks on the TCP handshake: never on an actor thread.
   auto tls = st.options.tls;
-  st.options.pool->post([me, system, host, port, address, tls] {
+  st.options.pool->post([me, system, host, port, tls] {
     auto remote = tls ? caf::openssl::remote_actor(*system, host, port)
                       : system->middleman().remote_actor(host, port);
     if (remote) {
       caf::anon_send(me, connected_atom::value, *remote);
     } else {
-      spdlog::debug("cluster: cannot reach {}: {}", address,
+      spdlog::debug("cluster: cannot reach {}:{}: {}", host, port,
                     system->render(remote.error()));
       caf::anon_send(me, connected_atom::value, caf::actor{});
     }
@@ -175,24 +172,6 @@ caf::behavior cluster_link(link_actor* self, link_options options) {
 
 caf::actor spawn_cluster_link(caf::actor_system& system, link_options options) {
   return system.spawn(cluster_link, std::move(options));
-}
-
-std::vector<std::string> split_addresses(const std::string& s) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start < s.size()) {
-    auto comma = s.find(',', start);
-    auto part = s.substr(start, comma == std::string::npos ? std::string::npos
-                                                           : comma - start);
-    if (!part.empty()) {
-      out.push_back(part);
-    }
-    if (comma == std::string::npos) {
-      break;
-    }
-    start = comma + 1;
-  }
-  return out;
 }
 
 } // namespace strato::cluster

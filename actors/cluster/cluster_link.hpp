@@ -19,6 +19,7 @@
 #include <chrono>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace strato {
@@ -32,8 +33,8 @@ struct link_options {
   std::string incarnation;
   std::vector<std::string> roles;
   std::map<std::string, caf::actor> agents;
-  /// "host:port" of each controller's cluster endpoint.
-  std::vector<std::string> controllers;
+  /// Host and port of each controller's cluster endpoint.
+  std::vector<std::pair<std::string, uint16_t>> controllers;
   /// Where the blocking connect runs; must outlive the link.
   blocking_pool* pool = nullptr;
   /// Connect through CAF's OpenSSL module (the system loaded it).
@@ -43,8 +44,5 @@ struct link_options {
 
 [[nodiscard]] caf::actor spawn_cluster_link(caf::actor_system& system,
                                             link_options options);
-
-/// Splits "a:1,b:2" into its addresses; an empty list for "".
-[[nodiscard]] std::vector<std::string> split_addresses(const std::string& s);
 
 } // namespace strato::cluster

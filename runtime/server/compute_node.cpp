@@ -16,6 +16,7 @@
 #include "actors/compute_agent/compute_agent_module.hpp"
 #include "runtime/core/blocking_pool.hpp"
 #include "runtime/core/ids.hpp"
+#include "runtime/http/server.hpp"
 #include "runtime/server/node.hpp"
 #include "runtime/server/system_config.hpp"
 
@@ -52,18 +53,17 @@ public:
       return lock.error();
     }
     data_dir_lock_ = data_dir_lock{*lock};
-    auto controllers = cluster::split_addresses(config_.join);
-    if (controllers.empty()) {
-      return {errc::invalid_argument, "--join names no controller"};
-    }
-    for (const auto& address : controllers) {
-      auto colon = address.rfind(':');
-      if (colon == std::string::npos || colon + 1 == address.size() ||
-          address.find_first_not_of("0123456789", colon + 1) !=
-              std::string::npos) {
+    std::vector<std::pair<std::string, uint16_t>> controllers;
+    for (const auto& address : split_list(config_.join)) {
+      auto endpoint = http::parse_listen_address(address);
+      if (!endpoint) {
         return {errc::invalid_argument,
                 "--join: '" + address + "' is not HOST:PORT"};
       }
+      controllers.push_back(std::move(*endpoint));
+    }
+    if (controllers.empty()) {
+      return {errc::invalid_argument, "--join names no controller"};
     }
     connect_pool_ = std::make_unique<blocking_pool>("cluster", 1);
     hypervisor_pool_ =

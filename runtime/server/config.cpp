@@ -155,25 +155,11 @@ void add_node_options(CLI::App& serve, node_config& config) {
     ->capture_default_str();
 }
 
-std::vector<std::string> split_roles(const std::string& roles) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= roles.size()) {
-    auto comma = roles.find(',', start);
-    auto end = comma == std::string::npos ? roles.size() : comma;
-    if (end > start) {
-      out.push_back(roles.substr(start, end - start));
-    }
-    start = end + 1;
-  }
-  return out;
-}
-
 void validate_roles(node_config& config) {
   bool controller = false;
   bool compute = false;
   bool inside_controller = false;
-  for (const auto& role : split_roles(config.roles)) {
+  for (const auto& role : split_list(config.roles)) {
     if (role == "controller") {
       controller = true;
     } else if (role == "compute") {

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace strato::server {
 
@@ -90,21 +91,31 @@ struct node_config {
   uint32_t scheduler_shards = 4;
 };
 
+/// The parts of a comma-separated setting ("controller,compute",
+/// "a:1,b:2"); empty parts are skipped.
+[[nodiscard]] inline std::vector<std::string> split_list(std::string_view text) {
+  std::vector<std::string> out;
+  while (!text.empty()) {
+    auto comma = text.find(',');
+    if (auto part = text.substr(0, comma); !part.empty()) {
+      out.emplace_back(part);
+    }
+    text = comma == std::string_view::npos ? std::string_view{}
+                                           : text.substr(comma + 1);
+  }
+  return out;
+}
+
 /// Whether `config.roles` includes `role` ("api" and "scheduler" are part
 /// of "controller"). Inline: service modules ask it without linking the
 /// server library.
 [[nodiscard]] inline bool has_role(const node_config& config,
                                    std::string_view role) {
-  std::string_view roles = config.roles;
-  while (!roles.empty()) {
-    auto comma = roles.find(',');
-    auto r = roles.substr(0, comma);
+  for (const auto& r : split_list(config.roles)) {
     if (r == role
         || (r == "controller" && (role == "api" || role == "scheduler"))) {
       return true;
     }
-    roles = comma == std::string_view::npos ? std::string_view{}
-                                            : roles.substr(comma + 1);
   }
   return false;
 }
