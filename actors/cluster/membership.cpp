@@ -18,7 +18,6 @@ namespace {
 using clock = std::chrono::steady_clock;
 using check_atom = caf::atom_constant<caf::atom("clcheck")>;
 using recorded_atom = caf::atom_constant<caf::atom("clrecorded")>;
-using left_recorded_atom = caf::atom_constant<caf::atom("clleft")>;
 
 struct member {
   node_hello hello;
@@ -38,8 +37,8 @@ struct pending_join {
 struct membership_state {
   membership_options options;
   std::map<std::string, member> members;
-  std::map<uint64_t, pending_join> pending;
-  std::map<uint64_t, caf::response_promise> pending_leaves;
+  /// What runs, on this actor, once an event it appended is durable.
+  std::map<uint64_t, std::function<void(const status&)>> after_record;
   uint64_t next_ticket = 1;
   static inline const char* name = "cluster_membership";
 };
@@ -54,20 +53,24 @@ std::vector<std::string> host_names(const node_hello& hello) {
   return out;
 }
 
-/// Appends one event to "node/<name>" and calls `done` on the store's
-/// thread with whether it is durable.
+/// Appends one event to "node/<name>"; `then` runs on this actor once the
+/// event is durable, or could not be written.
 void record(membership_actor* self, const std::string& name,
-            const v1::NodeEvent& event, std::function<void(status)> done) {
+            const v1::NodeEvent& event,
+            std::function<void(const status&)> then) {
   store::append_request request;
   request.stream = "node/" + name;
   // One membership actor per controller writes these streams: there is no
   // competing writer to detect.
   request.expected_version = store::any_version;
   request.events.push_back({event.GetTypeName(), event.SerializeAsString()});
+  auto ticket = self->state.next_ticket++;
+  self->state.after_record.emplace(ticket, std::move(then));
+  auto me = caf::actor_cast<caf::actor>(self);
   self->state.options.store->append(
-      std::move(request),
-      [done = std::move(done)](result<store::append_result> r) {
-        done(r ? status{} : r.error());
+      std::move(request), [me, ticket](result<store::append_result> r) {
+        caf::anon_send(me, recorded_atom::value, ticket, r.ok(),
+                       r ? std::string{} : r.error().message());
       });
 }
 
@@ -93,10 +96,10 @@ void set_hosts(membership_actor* self, const std::vector<std::string>& hosts,
   }
 }
 
-/// `recorded` runs on the store's thread once the event is durable (or
-/// could not be written); by default a failure is logged.
+/// `recorded` runs once the event is durable (or could not be written); by
+/// default a failure is logged.
 void declare_down(membership_actor* self, member& m, const std::string& why,
-                  bool left, std::function<void(status)> recorded = {}) {
+                  bool left, std::function<void(const status&)> recorded = {}) {
   if (!m.up) {
     if (recorded) {
       recorded({});
@@ -115,7 +118,7 @@ void declare_down(membership_actor* self, member& m, const std::string& why,
     event.mutable_down()->set_reason(why);
   }
   if (!recorded) {
-    recorded = [name](status st) {
+    recorded = [name](const status& st) {
       if (!st.ok()) {
         spdlog::error("cluster: could not record node {} down: {}", name,
                       st.message());
@@ -211,32 +214,30 @@ caf::behavior membership(membership_actor* self, membership_options options) {
           joined->add_compute_hosts(host);
         }
         joined->set_incarnation(hello.incarnation);
-        auto ticket = self->state.next_ticket++;
         auto name = hello.name;
-        self->state.pending.emplace(ticket, pending_join{std::move(hello),
-                                                         std::move(link),
-                                                         std::move(promise)});
         // Acknowledged only once the join is on disk.
-        auto me = caf::actor_cast<caf::actor>(self);
-        record(self, name, event, [me, ticket](status st) {
-          caf::anon_send(me, recorded_atom::value, ticket, st.ok(),
-                         st.message());
-        });
+        record(self, name, event,
+               [self, join = pending_join{std::move(hello), std::move(link),
+                                          std::move(promise)}](
+                   const status& st) mutable {
+                 if (!st.ok()) {
+                   join.promise.deliver(actor::to_caf_error(
+                       errc::unavailable,
+                       "could not record the join: " + st.message()));
+                   return;
+                 }
+                 admit(self, std::move(join));
+               });
       },
       [self](recorded_atom, uint64_t ticket, bool ok,
              const std::string& message) {
-        auto it = self->state.pending.find(ticket);
-        if (it == self->state.pending.end()) {
+        auto it = self->state.after_record.find(ticket);
+        if (it == self->state.after_record.end()) {
           return;
         }
-        auto join = std::move(it->second);
-        self->state.pending.erase(it);
-        if (!ok) {
-          join.promise.deliver(actor::to_caf_error(
-              errc::unavailable, "could not record the join: " + message));
-          return;
-        }
-        admit(self, std::move(join));
+        auto then = std::move(it->second);
+        self->state.after_record.erase(it);
+        then(ok ? status{} : status{errc::unavailable, message});
       },
       [self](heartbeat_atom, const std::string& name,
              const std::string& incarnation) {
@@ -256,29 +257,16 @@ caf::behavior membership(membership_actor* self, membership_options options) {
           return;
         }
         // Acknowledged once Left is durable.
-        auto ticket = self->state.next_ticket++;
-        self->state.pending_leaves.emplace(ticket, std::move(promise));
-        auto me = caf::actor_cast<caf::actor>(self);
         declare_down(self, it->second, "left the cluster", true,
-                     [me, ticket](status st) {
-                       caf::anon_send(me, left_recorded_atom::value, ticket,
-                                      st.ok(), st.message());
+                     [promise](const status& st) mutable {
+                       if (st.ok()) {
+                         promise.deliver(true);
+                       } else {
+                         promise.deliver(actor::to_caf_error(
+                             errc::unavailable,
+                             "could not record the leave: " + st.message()));
+                       }
                      });
-      },
-      [self](left_recorded_atom, uint64_t ticket, bool ok,
-             const std::string& message) {
-        auto it = self->state.pending_leaves.find(ticket);
-        if (it == self->state.pending_leaves.end()) {
-          return;
-        }
-        auto promise = std::move(it->second);
-        self->state.pending_leaves.erase(it);
-        if (ok) {
-          promise.deliver(true);
-        } else {
-          promise.deliver(actor::to_caf_error(
-              errc::unavailable, "could not record the leave: " + message));
-        }
       },
       [self](members_atom) {
         std::vector<member_status> out;
