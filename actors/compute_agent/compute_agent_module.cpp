@@ -13,9 +13,6 @@ namespace strato::compute_agent {
 
 namespace {
 
-/// Driver threads: libvirt calls block for seconds (graceful shutdowns).
-constexpr size_t hypervisor_threads = 4;
-
 std::string machine_hostname() {
   char name[256] = {};
   if (::gethostname(name, sizeof(name) - 1) != 0 || name[0] == '\0') {

@@ -15,6 +15,10 @@
 
 namespace strato::compute_agent {
 
+/// Driver threads per node: libvirt calls block for seconds (graceful
+/// shutdowns).
+inline constexpr size_t hypervisor_threads = 4;
+
 /// One agent per compute host this node presents (the machine itself, or
 /// `--fake-compute-hosts` fakes), driver calls on `pool`, registering with
 /// `scheduler` when valid. Compute-only nodes use it directly.

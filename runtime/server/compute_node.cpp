@@ -24,9 +24,6 @@ namespace strato::server {
 
 namespace {
 
-/// Driver threads: libvirt calls block for seconds (graceful shutdowns).
-constexpr size_t hypervisor_threads = 4;
-
 std::string default_node_name(const node_config& config) {
   if (!config.node_name.empty()) {
     return config.node_name;
@@ -67,7 +64,7 @@ public:
     }
     connect_pool_ = std::make_unique<blocking_pool>("cluster", 1);
     hypervisor_pool_ =
-        std::make_unique<blocking_pool>("hypervisor", hypervisor_threads);
+        std::make_unique<blocking_pool>("hypervisor", compute_agent::hypervisor_threads);
     system_config_ = std::make_unique<node_system_config>(config_, true);
     system_ = std::make_unique<caf::actor_system>(*system_config_);
     // The agents learn the scheduler when the link has joined.
