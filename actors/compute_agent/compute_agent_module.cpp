@@ -13,14 +13,6 @@ namespace strato::compute_agent {
 
 namespace {
 
-std::string machine_hostname() {
-  char name[256] = {};
-  if (::gethostname(name, sizeof(name) - 1) != 0 || name[0] == '\0') {
-    return "localhost";
-  }
-  return name;
-}
-
 std::vector<std::string> host_names(const server::node_config& config) {
   auto base = config.compute_host.empty() ? machine_hostname()
                                           : config.compute_host;
@@ -51,6 +43,14 @@ driver_config_for(const server::node_config& config,
 }
 
 } // namespace
+
+std::string machine_hostname() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof(name) - 1) != 0 || name[0] == '\0') {
+    return "localhost";
+  }
+  return name;
+}
 
 result<std::map<std::string, caf::actor>>
 spawn_local_host_agents(caf::actor_system& system,

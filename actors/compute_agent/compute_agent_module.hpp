@@ -19,6 +19,10 @@ namespace strato::compute_agent {
 /// shutdowns).
 inline constexpr size_t hypervisor_threads = 4;
 
+/// This machine's hostname ("localhost" when it has none): the default
+/// compute host and node name.
+[[nodiscard]] std::string machine_hostname();
+
 /// One agent per compute host this node presents (the machine itself, or
 /// `--fake-compute-hosts` fakes), driver calls on `pool`, registering with
 /// `scheduler` when valid. Compute-only nodes use it directly.

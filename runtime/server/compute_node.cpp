@@ -5,10 +5,6 @@
 #include <caf/all.hpp>
 #include <caf/io/middleman.hpp>
 
-#include <unistd.h>
-
-#include <random>
-
 #include <spdlog/spdlog.h>
 
 #include "actors/cluster/cluster_link.hpp"
@@ -28,14 +24,8 @@ std::string default_node_name(const node_config& config) {
   if (!config.node_name.empty()) {
     return config.node_name;
   }
-  if (!config.compute_host.empty()) {
-    return config.compute_host;
-  }
-  char name[256] = {};
-  if (::gethostname(name, sizeof(name) - 1) != 0 || name[0] == '\0') {
-    return "localhost";
-  }
-  return name;
+  return config.compute_host.empty() ? compute_agent::machine_hostname()
+                                     : config.compute_host;
 }
 
 class compute_node final : public node {
