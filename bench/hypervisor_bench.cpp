@@ -163,7 +163,7 @@ run_result run_agents(const std::string& kind, size_t host_count,
   run_result out;
   {
     caf::actor_system system{config};
-    blocking_pool pool{"hypervisor", 4};
+    auto pool = std::make_shared<blocking_pool>("hypervisor", 4);
     std::map<std::string, caf::actor> agents;
     std::vector<std::string> hosts;
     for (size_t i = 0; i < host_count; ++i) {
@@ -178,7 +178,7 @@ run_result run_agents(const std::string& kind, size_t host_count,
       ca::agent_options options;
       options.hostname = hostname;
       options.driver = std::move(driver).value();
-      options.pool = &pool;
+      options.pool = pool;
       options.health_interval = std::chrono::milliseconds{0};
       options.power_sync_interval = std::chrono::milliseconds{0};
       agents.emplace(hostname, ca::spawn_host_agent(system, std::move(options)));

@@ -54,7 +54,8 @@ std::string machine_hostname() {
 
 result<std::map<std::string, caf::actor>>
 spawn_local_host_agents(caf::actor_system& system,
-                        const server::node_config& config, blocking_pool& pool,
+                        const server::node_config& config,
+                        const std::shared_ptr<blocking_pool>& pool,
                         const caf::actor& scheduler) {
   std::map<std::string, caf::actor> agents;
   // Live migration works between the fake hosts of one node.
@@ -73,7 +74,7 @@ spawn_local_host_agents(caf::actor_system& system,
     agent_options options;
     options.hostname = hostname;
     options.driver = std::move(driver).value();
-    options.pool = &pool;
+    options.pool = pool;
     options.scheduler = scheduler;
     agents.emplace(hostname, spawn_host_agent(system, std::move(options)));
   }
@@ -89,14 +90,14 @@ public:
   }
 
   status start(service::service_context& context) override {
-    pool_ = std::make_unique<blocking_pool>("hypervisor", hypervisor_threads);
+    pool_ = std::make_shared<blocking_pool>("hypervisor", hypervisor_threads);
     auto scheduler = context.actors.get("scheduler");
     std::map<std::string, caf::actor> agents;
     // A controller without the compute role runs no hypervisor itself: its
     // router starts empty and compute nodes attach their agents.
     if (server::has_role(context.config, "compute")) {
       auto spawned = spawn_local_host_agents(context.system, context.config,
-                                             *pool_, scheduler);
+                                             pool_, scheduler);
       if (!spawned) {
         return spawned.error();
       }
@@ -127,13 +128,14 @@ public:
       caf::anon_send_exit(router_, caf::exit_reason::user_shutdown);
       router_ = nullptr;
     }
-    // Joins the driver threads before the actor system goes away: their
-    // jobs report back by message.
+    // The agents hold the pool too: its threads are joined when the last
+    // agent has stopped, still inside the actor system, so no call is
+    // posted to a pool that is gone.
     pool_.reset();
   }
 
 private:
-  std::unique_ptr<blocking_pool> pool_;
+  std::shared_ptr<blocking_pool> pool_;
   caf::actor router_;
 };
 

@@ -28,7 +28,8 @@ inline constexpr size_t hypervisor_threads = 4;
 /// `scheduler` when valid. Compute-only nodes use it directly.
 [[nodiscard]] result<std::map<std::string, caf::actor>>
 spawn_local_host_agents(caf::actor_system& system,
-                        const server::node_config& config, blocking_pool& pool,
+                        const server::node_config& config,
+                        const std::shared_ptr<blocking_pool>& pool,
                         const caf::actor& scheduler);
 
 [[nodiscard]] std::unique_ptr<service::service_module>

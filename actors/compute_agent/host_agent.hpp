@@ -21,8 +21,10 @@ namespace strato::compute_agent {
 struct agent_options {
   std::string hostname;
   std::shared_ptr<hypervisor::hypervisor_driver> driver;
-  /// Where driver calls run; must outlive the agent.
-  blocking_pool* pool = nullptr;
+  /// Where driver calls run. Shared: an agent still handling a message
+  /// after its owner stopped may post one more call, so the pool lives as
+  /// long as any agent using it.
+  std::shared_ptr<blocking_pool> pool;
   /// The "scheduler" actor; invalid: no registration or health reports.
   caf::actor scheduler;
   /// Nova's sync_power_state_interval (600 s); zero turns it off.

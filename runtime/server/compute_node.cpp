@@ -53,13 +53,13 @@ public:
       return {errc::invalid_argument, "--join names no controller"};
     }
     connect_pool_ = std::make_unique<blocking_pool>("cluster", 1);
-    hypervisor_pool_ =
-        std::make_unique<blocking_pool>("hypervisor", compute_agent::hypervisor_threads);
+    hypervisor_pool_ = std::make_shared<blocking_pool>(
+        "hypervisor", compute_agent::hypervisor_threads);
     system_config_ = std::make_unique<node_system_config>(config_, true);
     system_ = std::make_unique<caf::actor_system>(*system_config_);
     // The agents learn the scheduler when the link has joined.
     auto agents = compute_agent::spawn_local_host_agents(
-        *system_, config_, *hypervisor_pool_, caf::actor{});
+        *system_, config_, hypervisor_pool_, caf::actor{});
     if (!agents) {
       return agents.error();
     }
@@ -96,9 +96,9 @@ public:
     }
     // The connect thread uses the middleman: join it while the system lives.
     connect_pool_.reset();
-    system_.reset(); // Waits for the agents to finish.
+    hypervisor_pool_.reset(); // The agents hold it until they stop.
+    system_.reset();          // Waits for the agents to finish.
     system_config_.reset();
-    hypervisor_pool_.reset();
     data_dir_lock_.release();
   }
 
@@ -106,7 +106,7 @@ private:
   node_config config_;
   data_dir_lock data_dir_lock_;
   std::unique_ptr<blocking_pool> connect_pool_;
-  std::unique_ptr<blocking_pool> hypervisor_pool_;
+  std::shared_ptr<blocking_pool> hypervisor_pool_;
   std::unique_ptr<caf::actor_system_config> system_config_;
   std::unique_ptr<caf::actor_system> system_;
   caf::actor link_;

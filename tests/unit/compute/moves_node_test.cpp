@@ -37,7 +37,7 @@ public:
     REQUIRE(opened.ok());
     store_ = std::move(*opened);
     pool_ = std::make_unique<blocking_pool>("test-pool", 2);
-    hv_pool_ = std::make_unique<blocking_pool>("test-hv", 2);
+    hv_pool_ = std::make_shared<blocking_pool>("test-hv", 2);
     config_ = testing::make_test_config();
     system_ = std::make_unique<caf::actor_system>(*config_);
     scoped_.emplace(*system_);
@@ -52,7 +52,7 @@ public:
       compute_agent::agent_options options;
       options.hostname = name;
       options.driver = driver;
-      options.pool = hv_pool_.get();
+      options.pool = hv_pool_;
       options.power_sync_interval = std::chrono::milliseconds{0};
       agents.emplace(name, compute_agent::spawn_host_agent(*system_, options));
     }
@@ -166,7 +166,7 @@ private:
   testing::temp_dir dir_;
   std::unique_ptr<store::event_store> store_;
   std::unique_ptr<blocking_pool> pool_;
-  std::unique_ptr<blocking_pool> hv_pool_;
+  std::shared_ptr<blocking_pool> hv_pool_;
   std::unique_ptr<caf::actor_system_config> config_;
   std::unique_ptr<caf::actor_system> system_;
   std::optional<caf::scoped_actor> scoped_;

@@ -24,7 +24,7 @@ struct test_system_config : caf::actor_system_config {
 agent_fixture::agent_fixture() {
   config_ = std::make_unique<test_system_config>();
   system_ = std::make_unique<caf::actor_system>(*config_);
-  pool_ = std::make_unique<blocking_pool>("agent-test", 4);
+  pool_ = std::make_shared<blocking_pool>("agent-test", 4);
   scoped_.emplace(*system_);
   hypervisor::fake_options fake;
   fake.hostname = "host-1";
@@ -34,7 +34,7 @@ agent_fixture::agent_fixture() {
 void agent_fixture::start(agent_options tweaks) {
   tweaks.hostname = tweaks.hostname.empty() ? "host-1" : tweaks.hostname;
   tweaks.driver = driver;
-  tweaks.pool = pool_.get();
+  tweaks.pool = pool_;
   agent = spawn_host_agent(*system_, std::move(tweaks));
 }
 
@@ -45,7 +45,7 @@ agent_fixture::~agent_fixture() {
   }
   agent = nullptr;
   helpers.clear();
-  pool_.reset(); // its jobs report to actors: join while the system runs
+  pool_.reset(); // the agent holds it until it has stopped
   scoped_.reset();
   system_.reset();
 }

@@ -62,7 +62,7 @@ public:
 
   std::unique_ptr<caf::actor_system_config> config_;
   std::unique_ptr<caf::actor_system> system_;
-  std::unique_ptr<blocking_pool> pool_;
+  std::shared_ptr<blocking_pool> pool_;
   std::optional<caf::scoped_actor> scoped_;
   std::shared_ptr<hypervisor::fake_hypervisor> driver;
   caf::actor agent;
